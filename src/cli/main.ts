@@ -1,0 +1,255 @@
+/**
+ * The `engops` command line: a thin shell over the engine. Argument parsing lives here; every
+ * number comes from `engine/`. User mistakes are printed by one error printer, without a stack.
+ */
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Command, CommanderError, Option } from 'commander'
+import { orgJsonSchema } from '../config/json-schema.js'
+import { CONFIG_FILE_NAME, loadConfigFile } from '../config/load-config.js'
+import { STARTER_CONFIG } from '../config/starter.js'
+import { generateDemo } from '../demo/generate.js'
+import { Engine } from '../engine/engine.js'
+import { EngopsError, formatDetail } from '../model/errors.js'
+import { renderDora, renderDoraExplanation } from './dora-view.js'
+import { formatCount, styleFor } from './output.js'
+import { ProgressBar } from './progress.js'
+
+interface GlobalOptions {
+  config?: string
+  db?: string
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+}
+
+function json(value: unknown): void {
+  out(JSON.stringify(value, null, 2))
+}
+
+async function withEngine<T>(command: Command, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const options = command.optsWithGlobals<GlobalOptions>()
+  const engine = await Engine.open({ config: options.config, db: options.db })
+  try {
+    return await work(engine)
+  } finally {
+    await engine.close()
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('engops')
+    .description('Engineering operating system: DORA and delivery metrics joined with your organization.')
+    .option('--config <file>', `org file (default: ./${CONFIG_FILE_NAME})`)
+    .option('--db <file>', 'database file (default: ENGOPS_DB, else .engops/engops.db beside the org file)')
+    .showHelpAfterError()
+
+  program
+    .command('init')
+    .description(`write a commented starter ${CONFIG_FILE_NAME}`)
+    .option('--force', 'overwrite an existing file')
+    .action((options: { force?: boolean }, command: Command) => {
+      const file = resolve(command.optsWithGlobals<GlobalOptions>().config ?? CONFIG_FILE_NAME)
+      if (existsSync(file) && !options.force) {
+        throw new EngopsError('USAGE', `${file} already exists (use --force to overwrite)`)
+      }
+      writeFileSync(file, STARTER_CONFIG)
+      out(`wrote ${file}\nnext: edit it, then "engops validate" and "engops ingest git <repo>"`)
+    })
+
+  program
+    .command('schema')
+    .description(`print the JSON Schema of ${CONFIG_FILE_NAME}`)
+    .action(() => json(orgJsonSchema()))
+
+  program
+    .command('validate [file]')
+    .description(`check an org file (default: ./${CONFIG_FILE_NAME})`)
+    .action((file: string | undefined, _options: unknown, command: Command) => {
+      const target = file ?? command.optsWithGlobals<GlobalOptions>().config ?? CONFIG_FILE_NAME
+      const { org } = loadConfigFile(target)
+      out(
+        `${target}: valid — ${org.teams.length} teams, ${org.people.length} people, ${org.services.length} services, ${org.slos.length} SLOs, ${org.okrs.length} OKRs`,
+      )
+    })
+
+  const ingest = program
+    .command('ingest')
+    .description('load data into the store (each run is one transaction)')
+
+  ingest
+    .command('git <paths...>')
+    .description('read commits (branches and tags, not refs/pull/*) and release tags; incremental')
+    .option('--repo <name>', 'repository name (default: the directory name)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (paths: string[], options: { repo?: string; json?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const bar = new ProgressBar('reading commits')
+        const summaries = await engine.ingestGit(paths, {
+          repo: options.repo,
+          countFirst: bar.enabled,
+          onProgress: (done, total) => bar.update(done, total),
+        })
+        bar.done()
+        if (options.json) return json(summaries)
+        for (const s of summaries) {
+          const extra =
+            s.unreadable > 0 ? `; ${s.unreadable} stored without line counts (unreadable objects)` : ''
+          out(
+            `${s.repo}: ${formatCount(s.commits)} ${s.incremental ? 'new ' : ''}commits, ${s.releases} tags${extra}`,
+          )
+        }
+      })
+    })
+
+  ingest
+    .command('events <files...>')
+    .description('load NDJSON, JSON or CSV event files (deployment, incident, pull_request, commit)')
+    .option('--source <name>', 'source of events that do not name one (default: events)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (files: string[], options: { source?: string; json?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const summary = await engine.ingestEvents(files, options.source)
+        if (options.json) return json(summary)
+        out(
+          `stored ${summary.deployments} deployments, ${summary.incidents} incidents, ${summary.pullRequests} pull requests, ${summary.commits} commits from ${files.length} file${files.length === 1 ? '' : 's'}`,
+        )
+      })
+    })
+
+  ingest
+    .command('tags <path>')
+    .description('treat release tags as successful production deployments of a service')
+    .requiredOption('--service <id>', 'the service the tags deploy')
+    .option('--pattern <glob>', 'tag pattern', 'v*')
+    .option('--repo <name>', 'repository name (default: the directory name)')
+    .action(
+      async (
+        path: string,
+        options: { service: string; pattern: string; repo?: string },
+        command: Command,
+      ) => {
+        await withEngine(command, async (engine) => {
+          engine.resolveScope({ service: options.service })
+          const result = await engine.ingestTags(path, options)
+          out(
+            `${result.git.repo}: ${formatCount(result.git.commits)} new commits; ${result.deployments} tags matching "${options.pattern}" as deployments of ${options.service}`,
+          )
+        })
+      },
+    )
+
+  const metrics = program.command('metrics').description('compute metrics')
+  metrics
+    .command('dora')
+    .description('deployment frequency, lead time, change failure rate, time to restore, rework rate')
+    .option('--team <id>', 'services owned by this team')
+    .option('--service <id>', 'one service')
+    .option('--from <date>', 'period start (YYYY-MM-DD in the org time zone, or ISO time)')
+    .option('--to <date>', 'period end, exclusive (default: the last 30 days up to today)')
+    .addOption(
+      new Option('--profile <name>', 'benchmark profile').choices(['default', 'dora-2021', 'dora-2023']),
+    )
+    .option('--explain', 'list the deployments, changes and incidents behind each number')
+    .option('--json', 'print JSON (a stable contract: seconds, fractions, tiers)')
+    .action(
+      async (
+        options: {
+          team?: string
+          service?: string
+          from?: string
+          to?: string
+          profile?: string
+          explain?: boolean
+          json?: boolean
+        },
+        command: Command,
+      ) => {
+        await withEngine(command, async (engine) => {
+          const answer = await engine.dora(options)
+          if (options.json) {
+            return json({
+              scope: answer.scope,
+              ...answer.summary,
+              ...(options.explain ? { explain: answer.details } : {}),
+            })
+          }
+          const style = styleFor(process.stdout)
+          out(renderDora(answer, engine.org.org.name, style))
+          if (options.explain) out(renderDoraExplanation(answer, style))
+        })
+      },
+    )
+
+  program
+    .command('demo')
+    .description('generate a realistic demo organization, ingest it and show its DORA summary')
+    .option('--dir <dir>', 'where to write it', 'engops-demo')
+    .addOption(new Option('--scale <scale>', 'size').choices(['small', 'large']).default('small'))
+    .option('--seed <n>', 'random seed', '42')
+    .option('--end <date>', 'last day of history (default: today)')
+    .option('--quiet', 'do not print the summary')
+    .action(
+      async (options: {
+        dir: string
+        scale: 'small' | 'large'
+        seed: string
+        end?: string
+        quiet?: boolean
+      }) => {
+        const seed = Number(options.seed)
+        if (!Number.isInteger(seed))
+          throw new EngopsError('USAGE', `--seed must be an integer, got "${options.seed}"`)
+        const dir = resolve(options.dir)
+        const demo = generateDemo({ dir, scale: options.scale, seed, end: options.end })
+        const engine = await Engine.open({
+          config: demo.configFile,
+          db: resolve(dir, '.engops', 'engops.db'),
+        })
+        try {
+          const summary = await engine.ingestEvents(demo.eventFiles, 'demo')
+          process.stderr.write(
+            `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${formatCount(summary.commits)} commits, ${formatCount(summary.pullRequests)} pull requests, ${formatCount(summary.deployments)} deployments, ${formatCount(summary.incidents)} incidents\n`,
+          )
+          if (options.quiet) return
+          const answer = await engine.dora({ now: demo.now })
+          out(renderDora(answer, engine.org.org.name, styleFor(process.stdout)))
+          out(`Try: cd ${options.dir} && npx engops metrics dora --team beta --explain`)
+        } finally {
+          await engine.close()
+        }
+      },
+    )
+
+  return program
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process too. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  program.exitOverride()
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (error) {
+    return reportError(error)
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version text).
+    return error.exitCode === 0 ? 0 : 2
+  }
+  if (error instanceof EngopsError) {
+    process.stderr.write(`engops: ${error.message}\n`)
+    for (const detail of error.details) process.stderr.write(`  ${formatDetail(detail)}\n`)
+    return error.code === 'USAGE' ? 2 : 1
+  }
+  process.stderr.write(
+    `engops: internal error — please report it\n${(error as Error)?.stack ?? String(error)}\n`,
+  )
+  return 70
+}

@@ -1,0 +1,70 @@
+/**
+ * Terminal presentation shared by every command: the seed dashboard's status symbols and colour
+ * on a terminal, plain ASCII when piped, and human durations.
+ */
+import type { Tier } from '../metrics/benchmarks.js'
+
+export interface Style {
+  rich: boolean
+}
+
+export function styleFor(stream: NodeJS.WriteStream): Style {
+  return { rich: Boolean(stream.isTTY) && !process.env.NO_COLOR }
+}
+
+const SYMBOLS: Record<Tier | 'none', [rich: string, plain: string]> = {
+  elite: ['✅', '[elite] '],
+  high: ['🟢', '[high]  '],
+  medium: ['🟡', '[medium]'],
+  low: ['🔴', '[low]   '],
+  none: ['⚪', '[n/a]   '],
+}
+
+const COLOURS: Record<Tier | 'none', string> = {
+  elite: '\x1b[32m',
+  high: '\x1b[32m',
+  medium: '\x1b[33m',
+  low: '\x1b[31m',
+  none: '\x1b[2m',
+}
+
+export function tierSymbol(tier: Tier | null, style: Style): string {
+  const [rich, plain] = SYMBOLS[tier ?? 'none']
+  return style.rich ? rich : plain
+}
+
+export function tierName(tier: Tier | null, style: Style): string {
+  const name = tier ? tier[0]!.toUpperCase() + tier.slice(1) : 'n/a'
+  return style.rich ? `${COLOURS[tier ?? 'none']}${name}\x1b[0m` : name
+}
+
+export function bold(text: string, style: Style): string {
+  return style.rich ? `\x1b[1m${text}\x1b[0m` : text
+}
+
+export function dim(text: string, style: Style): string {
+  return style.rich ? `\x1b[2m${text}\x1b[0m` : text
+}
+
+/** 45 min, 3.2 h, 2.5 d; '—' when unknown. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '—'
+  if (seconds < 60) return `${Math.round(seconds)} s`
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`
+  if (seconds < 86400) return `${(seconds / 3600).toFixed(1)} h`
+  return `${(seconds / 86400).toFixed(1)} d`
+}
+
+export function formatPercent(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`
+}
+
+export function formatRate(perDay: number): string {
+  if (perDay >= 1) return `${perDay.toFixed(1)}/day`
+  if (perDay * 7 >= 1) return `${(perDay * 7).toFixed(1)}/week`
+  return `${((perDay * 365.25) / 12).toFixed(1)}/month`
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}

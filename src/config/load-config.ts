@@ -1,0 +1,166 @@
+/**
+ * Loads `engops.yaml`: YAML → zod validation → reference resolution. Every problem is reported
+ * with its file, line and path, and a dangling reference is an error, not a warning.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { isNode, LineCounter, parseDocument } from 'yaml'
+import type { z } from 'zod'
+import { EngopsError, type ErrorDetail } from '../model/errors.js'
+import { type OrgFile, orgFileSchema } from '../model/org.js'
+
+export const CONFIG_FILE_NAME = 'engops.yaml'
+
+export interface LoadedConfig {
+  file: string
+  org: OrgFile
+}
+
+type Path = (string | number)[]
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+  const absolute = resolve(file)
+  if (!existsSync(absolute)) {
+    throw new EngopsError(
+      'CONFIG_NOT_FOUND',
+      `${file}: no such file (run "engops init" to write a starter file)`,
+    )
+  }
+  return parseConfig(readFileSync(absolute, 'utf8'), absolute)
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    throw new EngopsError(
+      'CONFIG_INVALID',
+      `${file}: not valid YAML`,
+      doc.errors.map((error) => ({
+        file,
+        line: error.linePos?.[0]?.line,
+        message: error.message.split('\n')[0] ?? error.message,
+      })),
+    )
+  }
+  const lineOf = (path: Path): number | undefined => {
+    // Walk up to the nearest node that exists (a missing key is reported at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = doc.getIn(path.slice(0, depth), true)
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line
+    }
+    return undefined
+  }
+  const raw = doc.toJS() ?? {}
+  const parsed = orgFileSchema.safeParse(raw)
+  if (!parsed.success) {
+    throw invalid(
+      file,
+      parsed.error.issues.map((issue) => issueDetail(issue, file, lineOf)),
+    )
+  }
+  const problems = checkReferences(parsed.data).map(({ path, message }) => ({
+    file,
+    line: lineOf(path),
+    path: formatPath(path),
+    message,
+  }))
+  if (problems.length > 0) throw invalid(file, problems)
+  return { file, org: parsed.data }
+}
+
+function invalid(file: string, details: ErrorDetail[]): EngopsError {
+  const noun = details.length === 1 ? 'problem' : 'problems'
+  return new EngopsError('CONFIG_INVALID', `${file}: ${details.length} ${noun}`, details)
+}
+
+function issueDetail(
+  issue: z.core.$ZodIssue,
+  file: string,
+  lineOf: (path: Path) => number | undefined,
+): ErrorDetail {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      file,
+      line: lineOf([...path, issue.keys[0] ?? '']),
+      path: formatPath(path),
+      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+    }
+  }
+  return { file, line: lineOf(path), path: formatPath(path), message: issue.message }
+}
+
+interface ReferenceProblem {
+  path: Path
+  message: string
+}
+
+/** Unique ids and resolvable references across sections. */
+export function checkReferences(org: OrgFile): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = []
+  const index = <T extends { id?: string | undefined }>(section: string, items: T[], noun: string) => {
+    const ids = new Set<string>()
+    items.forEach((item, i) => {
+      if (item.id === undefined) return
+      if (ids.has(item.id))
+        problems.push({ path: [section, i, 'id'], message: `duplicate ${noun} id "${item.id}"` })
+      ids.add(item.id)
+    })
+    return ids
+  }
+  const people = index('people', org.people, 'person')
+  const teams = index('teams', org.teams, 'team')
+  const services = index('services', org.services, 'service')
+  index('slos', org.slos, 'SLO')
+  const okrs = index('okrs', org.okrs, 'OKR')
+  index('initiatives', org.initiatives, 'initiative')
+
+  const expect = (known: Set<string>, noun: string, value: string | undefined, path: Path) => {
+    if (value !== undefined && !known.has(value))
+      problems.push({ path, message: `unknown ${noun} "${value}"` })
+  }
+  org.people.forEach((person, i) => {
+    expect(teams, 'team', person.team, ['people', i, 'team'])
+    expect(people, 'person', person.manager, ['people', i, 'manager'])
+  })
+  org.teams.forEach((team, i) => {
+    team.members.forEach((member, j) => {
+      expect(people, 'person', member, ['teams', i, 'members', j])
+    })
+    expect(teams, 'team', team.parent, ['teams', i, 'parent'])
+    team.interactions.forEach((interaction, j) => {
+      expect(teams, 'team', interaction.team, ['teams', i, 'interactions', j, 'team'])
+    })
+  })
+  org.services.forEach((service, i) => {
+    expect(teams, 'team', service.owner, ['services', i, 'owner'])
+  })
+  org.slos.forEach((slo, i) => {
+    expect(services, 'service', slo.service, ['slos', i, 'service'])
+  })
+  org.dependencies.forEach((dependency, i) => {
+    expect(teams, 'team', dependency.provider, ['dependencies', i, 'provider'])
+    expect(teams, 'team', dependency.consumer, ['dependencies', i, 'consumer'])
+  })
+  const owners = new Set([...teams, ...people, org.org.name])
+  org.okrs.forEach((okr, i) => {
+    expect(okrs, 'OKR', okr.parent, ['okrs', i, 'parent'])
+    expect(owners, 'owner (team or person)', okr.owner, ['okrs', i, 'owner'])
+  })
+  org.initiatives.forEach((initiative, i) => {
+    initiative.okrs.forEach((okr, j) => {
+      expect(okrs, 'OKR', okr, ['initiatives', i, 'okrs', j])
+    })
+  })
+  return problems
+}

@@ -1,0 +1,303 @@
+/**
+ * `engops demo`: writes a deterministic, realistic organization — `engops.yaml` and event files
+ * with six months (small) or twelve months (large) of history — into a directory. Same seed and
+ * end date, same files. The stories a leader would recognise:
+ * - Beta's lead time regresses over the last two months because its reviews slowed down;
+ * - payments (Beta) burns its error budget: more failed changes and incidents in the last weeks;
+ * - the company OKR on lead time is at risk;
+ * - Platform is a hub team that several others are blocked on.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+import { EngopsError } from '../model/errors.js'
+import { DAY } from '../model/time.js'
+import { type EventSink, simulateRepository } from './history.js'
+import { type DemoOrganization, largeOrganization, smallOrganization } from './organization.js'
+import { Random } from './random.js'
+
+export interface DemoOptions {
+  dir: string
+  scale: 'small' | 'large'
+  seed: number
+  /** Last day of history, YYYY-MM-DD (UTC); default today. */
+  end?: string
+}
+
+export interface DemoResult {
+  configFile: string
+  eventFiles: string[]
+  teams: number
+  people: number
+  services: number
+  /** The end of the generated history: "now" for the demo's default period. */
+  now: number
+}
+
+export function generateDemo(options: DemoOptions): DemoResult {
+  const end = demoEnd(options.end)
+  const months = options.scale === 'large' ? 12 : 6
+  const start = end - Math.round((months * 365.25) / 12) * DAY
+  const random = new Random(options.seed)
+  const org = options.scale === 'large' ? largeOrganization(random) : smallOrganization()
+  const sink: EventSink = { commits: [], pullRequests: [], deployments: [], incidents: [] }
+  const people = new Map(org.people.map((person) => [person.id, person]))
+  const teams = new Map(org.teams.map((team) => [team.id, team]))
+  const repos = new Map<string, DemoOrganization['services']>()
+  for (const service of org.services) repos.set(service.repo, [...(repos.get(service.repo) ?? []), service])
+  const counters = { incident: 0 }
+  for (const [repo, services] of repos) {
+    const team = teams.get(services[0]!.owner)!
+    const teamRepos = new Set(org.services.filter((s) => s.owner === team.id).map((s) => s.repo)).size
+    simulateRepository(
+      {
+        repo,
+        team,
+        services,
+        people,
+        start,
+        end,
+        troubled: new Set(options.scale === 'small' ? ['payments'] : []),
+        withFiles: services.some((service) => service.path !== undefined),
+        teamRepos,
+      },
+      random,
+      sink,
+      counters,
+    )
+  }
+
+  mkdirSync(options.dir, { recursive: true })
+  const configFile = join(options.dir, 'engops.yaml')
+  writeFileSync(configFile, orgYaml(org, options, end))
+  const eventFiles: string[] = []
+  for (const [name, lines] of Object.entries(sink)) {
+    const file = join(options.dir, `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ndjson`)
+    writeFileSync(file, lines.length > 0 ? `${lines.join('\n')}\n` : '')
+    eventFiles.push(file)
+  }
+  return {
+    configFile,
+    eventFiles,
+    teams: org.teams.length,
+    people: org.people.length,
+    services: org.services.length,
+    now: end - 1,
+  }
+}
+
+function demoEnd(text: string | undefined): number {
+  if (text === undefined) {
+    const now = new Date()
+    return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY
+  }
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!match) throw new EngopsError('USAGE', `--end "${text}" is not a date (YYYY-MM-DD)`)
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) + DAY
+}
+
+function quarterOf(epoch: number): { label: string; start: string; end: string } {
+  const date = new Date(epoch)
+  const q = Math.floor(date.getUTCMonth() / 3)
+  return {
+    label: `${date.getUTCFullYear()}-Q${q + 1}`,
+    start: new Date(Date.UTC(date.getUTCFullYear(), q * 3, 1)).toISOString().slice(0, 10),
+    end: new Date(Date.UTC(date.getUTCFullYear(), q * 3 + 3, 0)).toISOString().slice(0, 10),
+  }
+}
+
+function orgYaml(org: DemoOrganization, options: DemoOptions, end: number): string {
+  const quarter = quarterOf(end - 1)
+  const small = options.scale === 'small'
+  const document: Record<string, unknown> = {
+    org: { name: org.name, timezone: 'UTC', benchmarkProfile: 'default', loadedCostPerEngineer: 210000 },
+    people: org.people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      emails: [p.email],
+      role: p.role,
+      ...(p.team ? { team: p.team } : {}),
+      ...(p.manager ? { manager: p.manager } : {}),
+    })),
+    teams: org.teams.map((t) => ({
+      id: t.id,
+      name: t.name,
+      type: t.type,
+      members: t.members,
+      wipLimit: t.wipLimit,
+      ...(small && t.id === 'alpha'
+        ? { interactions: [{ team: 'platform', mode: 'x-as-a-service', since: '2024-01-01' }] }
+        : {}),
+      ...(small && t.id === 'devex'
+        ? { interactions: [{ team: 'beta', mode: 'facilitating', since: quarter.start }] }
+        : {}),
+      ...(small && t.id === 'beta' ? { cognitiveLoad: { intrinsic: 6, extraneous: 4 } } : {}),
+    })),
+    services: org.services.map((s) => ({
+      id: s.id,
+      owner: s.owner,
+      tier: s.tier,
+      repositories: s.path ? [{ name: s.repo, paths: [s.path] }] : [s.repo],
+      ...(s.tier <= 2 ? { runbook: `https://runbooks.acme.example/${s.id}` } : {}),
+    })),
+    slos: org.services
+      .filter((s) => s.tier <= 2)
+      .map((s) => ({
+        id: `${s.id}-availability`,
+        service: s.id,
+        objective: s.tier === 1 ? 99.9 : 99.5,
+        window: '30d',
+      })),
+  }
+  if (small) {
+    document.dependencies = [
+      {
+        id: 'dep-1',
+        provider: 'platform',
+        consumer: 'alpha',
+        what: 'Service mesh mTLS for storefront',
+        type: 'blocking',
+        status: 'open',
+        risk: 'high',
+        opened: isoDay(end - 40 * DAY),
+        neededBy: isoDay(end + 10 * DAY),
+      },
+      {
+        id: 'dep-2',
+        provider: 'platform',
+        consumer: 'beta',
+        what: 'PCI-compliant secrets store for payments',
+        type: 'blocking',
+        status: 'blocked',
+        risk: 'high',
+        opened: isoDay(end - 55 * DAY),
+        neededBy: isoDay(end - 5 * DAY),
+      },
+      {
+        id: 'dep-3',
+        provider: 'platform',
+        consumer: 'gamma',
+        what: 'Kubernetes namespace quotas',
+        type: 'blocking',
+        status: 'in-progress',
+        risk: 'medium',
+        opened: isoDay(end - 20 * DAY),
+        neededBy: isoDay(end + 20 * DAY),
+      },
+      {
+        id: 'dep-4',
+        provider: 'platform',
+        consumer: 'ml',
+        what: 'GPU node pool',
+        type: 'blocking',
+        status: 'open',
+        risk: 'medium',
+        opened: isoDay(end - 30 * DAY),
+        neededBy: isoDay(end + 30 * DAY),
+      },
+      {
+        id: 'dep-5',
+        provider: 'ml',
+        consumer: 'alpha',
+        what: 'Recommendations API v2',
+        type: 'non-blocking',
+        status: 'in-progress',
+        risk: 'low',
+        opened: isoDay(end - 15 * DAY),
+        neededBy: isoDay(end + 25 * DAY),
+      },
+    ]
+    document.okrs = [
+      {
+        id: 'company-speed',
+        level: 'company',
+        owner: 'Acme',
+        period: quarter.label,
+        objective: 'Ship customer value faster without breaking things',
+        keyResults: [
+          {
+            id: 'kr-lead-time',
+            title: 'Median lead time below 1 day',
+            baseline: 2.5,
+            target: 1,
+            current: 2.8,
+            unit: 'days',
+            direction: 'decrease',
+            metric: 'lead_time_p50',
+          },
+          {
+            id: 'kr-cfr',
+            title: 'Change failure rate below 5%',
+            baseline: 12,
+            target: 5,
+            current: 9,
+            unit: '%',
+            direction: 'decrease',
+            metric: 'change_failure_rate',
+          },
+        ],
+      },
+      {
+        id: 'eng-reliability',
+        level: 'department',
+        owner: 'vp-eng',
+        parent: 'company-speed',
+        period: quarter.label,
+        objective: 'Make payments boringly reliable',
+        keyResults: [
+          {
+            id: 'kr-payments-slo',
+            title: 'Payments availability 99.9%',
+            baseline: 99.5,
+            target: 99.9,
+            current: 99.6,
+            unit: '%',
+            direction: 'increase',
+          },
+        ],
+      },
+      {
+        id: 'beta-reviews',
+        level: 'team',
+        owner: 'beta',
+        parent: 'company-speed',
+        period: quarter.label,
+        objective: 'Get reviews moving again',
+        keyResults: [
+          {
+            id: 'kr-beta-pickup',
+            title: 'Review pickup under 4 hours',
+            baseline: 30,
+            target: 4,
+            current: 28,
+            unit: 'hours',
+            direction: 'decrease',
+          },
+        ],
+      },
+    ]
+    document.initiatives = [
+      {
+        id: 'microservices',
+        name: 'Microservices migration',
+        owner: 'platform',
+        status: 'on-track',
+        okrs: ['company-speed'],
+      },
+      {
+        id: 'review-sla',
+        name: 'Review SLA (< 24 h)',
+        owner: 'beta',
+        status: 'at-risk',
+        okrs: ['beta-reviews'],
+      },
+      { id: 'soc2', name: 'Security audit (SOC2)', owner: 'eng-ops', status: 'blocked' },
+    ]
+  }
+  const header = `# Demo organization generated by "engops demo --scale ${options.scale} --seed ${options.seed}".\n# It is deterministic: the same seed and end date give the same files.\n`
+  return header + stringify(document, { lineWidth: 0 })
+}
+
+function isoDay(epoch: number): string {
+  return new Date(epoch).toISOString().slice(0, 10)
+}

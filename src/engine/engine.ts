@@ -1,0 +1,248 @@
+/**
+ * The programmatic API: the one entry point the CLI (and later the server and reports) use.
+ * It opens the org file and the store, runs ingests in single transactions, and answers metric
+ * questions by loading the rows they need and calling the pure functions in metrics/.
+ */
+import { dirname, join, resolve } from 'node:path'
+import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
+import { readEventFile } from '../ingest/event-file.js'
+import {
+  DEFAULT_EVENT_SOURCE,
+  type EventIngestSummary,
+  toRecords,
+  writeEventBatch,
+} from '../ingest/events.js'
+import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } from '../ingest/git.js'
+import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
+import { type BenchmarkProfile, benchmarkProfile } from '../metrics/benchmarks.js'
+import { type Period, parseBoundary, trailingDays } from '../metrics/calendar.js'
+import { type Attribution, attributeChanges, type ServiceScope } from '../metrics/change-attribution.js'
+import {
+  computeDora,
+  type DoraDetails,
+  type DoraSummary,
+  type FailureLinks,
+  linkFailures,
+} from '../metrics/dora.js'
+import { EngopsError } from '../model/errors.js'
+import { type OrgFile, serviceRepositories } from '../model/org.js'
+import { DAY, HOUR } from '../model/time.js'
+import type { Incident } from '../model/types.js'
+import { Store } from '../store/store.js'
+import { IdentityResolver } from './identity.js'
+
+export interface EngineOptions {
+  /** Path of engops.yaml; default: ./engops.yaml. */
+  config?: string
+  /** Path of the database; default: ENGOPS_DB, else .engops/engops.db beside the config. */
+  db?: string
+}
+
+export type Scope = { kind: 'org' } | { kind: 'team'; id: string } | { kind: 'service'; id: string }
+
+export interface DoraQuery {
+  team?: string
+  service?: string
+  from?: string
+  to?: string
+  profile?: string
+  /** "Now" for the default period; tests and the demo pin it. */
+  now?: number
+}
+
+export interface DoraAnswer {
+  scope: Scope
+  summary: DoraSummary
+  details: DoraDetails
+}
+
+/** Everything DORA needs, loaded once and reusable across scopes and periods. */
+interface DoraDataset {
+  attribution: Attribution
+  links: FailureLinks
+  incidents: Incident[]
+}
+
+export function defaultDbPath(configFile: string): string {
+  return join(dirname(resolve(configFile)), '.engops', 'engops.db')
+}
+
+export class Engine {
+  private dataset: DoraDataset | undefined
+  readonly identities: IdentityResolver
+
+  private constructor(
+    readonly config: LoadedConfig,
+    readonly store: Store,
+  ) {
+    this.identities = new IdentityResolver(config.org.people)
+  }
+
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const configFile = resolve(options.config ?? CONFIG_FILE_NAME)
+    const config = loadConfigFile(configFile)
+    const dbFile = options.db ?? process.env.ENGOPS_DB ?? defaultDbPath(configFile)
+    const store = await Store.open(dbFile)
+    return new Engine(config, store)
+  }
+
+  get org(): OrgFile {
+    return this.config.org
+  }
+
+  async close(): Promise<void> {
+    await this.store.close()
+  }
+
+  /** Reads and validates every file first, then writes them all in one transaction. */
+  async ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
+    const parsed = files.flatMap((file) => readEventFile(file))
+    const batch = toRecords(parsed, source)
+    this.dataset = undefined
+    return this.store.write((writer) => writeEventBatch(writer, batch))
+  }
+
+  async ingestGit(paths: readonly string[], options: GitIngestOptions = {}): Promise<GitIngestSummary[]> {
+    if (options.repo && paths.length > 1) {
+      throw new EngopsError('USAGE', '--repo names one repository; give one path with it')
+    }
+    this.dataset = undefined
+    return this.store.write(async (writer) => {
+      const summaries: GitIngestSummary[] = []
+      for (const path of paths) {
+        summaries.push(await ingestGitRepository(writer, path, options))
+      }
+      return summaries
+    })
+  }
+
+  /** Release tags as deployments; the repository's history is ingested too, for lead time. */
+  async ingestTags(
+    path: string,
+    options: TagIngestOptions & GitIngestOptions,
+  ): Promise<{ git: GitIngestSummary; deployments: number }> {
+    this.dataset = undefined
+    return this.store.write(async (writer) => {
+      const git = await ingestGitRepository(writer, path, options)
+      const tags = await ingestReleaseTags(writer, path, options)
+      return { git, deployments: tags.deployments }
+    })
+  }
+
+  resolveScope(query: { team?: string; service?: string }): Scope {
+    if (query.team && query.service) throw new EngopsError('USAGE', 'give --team or --service, not both')
+    if (query.team) {
+      if (!this.org.teams.some((team) => team.id === query.team)) {
+        const known = this.org.teams.map((team) => team.id).join(', ') || 'none'
+        throw new EngopsError('NOT_FOUND', `unknown team "${query.team}" (teams: ${known})`)
+      }
+      return { kind: 'team', id: query.team }
+    }
+    if (query.service) {
+      if (!this.org.services.some((service) => service.id === query.service)) {
+        const known = this.org.services.map((service) => service.id).join(', ') || 'none'
+        throw new EngopsError('NOT_FOUND', `unknown service "${query.service}" (services: ${known})`)
+      }
+      return { kind: 'service', id: query.service }
+    }
+    return { kind: 'org' }
+  }
+
+  scopeServices(scope: Scope): ReadonlySet<string> | null {
+    if (scope.kind === 'org') return null
+    if (scope.kind === 'service') return new Set([scope.id])
+    return new Set(
+      this.org.services.filter((service) => service.owner === scope.id).map((service) => service.id),
+    )
+  }
+
+  resolvePeriod(query: { from?: string; to?: string; now?: number }, defaultDays = 30): Period {
+    const zone = this.org.org.timezone
+    const parse = (text: string, flag: string) => {
+      const epoch = parseBoundary(text, zone)
+      if (epoch === undefined) {
+        throw new EngopsError('USAGE', `${flag} "${text}" is not a date (YYYY-MM-DD) or an ISO 8601 time`)
+      }
+      return epoch
+    }
+    const fallback = trailingDays(query.now ?? Date.now(), defaultDays, zone)
+    const to = query.to ? parse(query.to, '--to') : query.from ? Math.max(fallback.to, 0) : fallback.to
+    const from = query.from ? parse(query.from, '--from') : to - (fallback.to - fallback.from)
+    if (from >= to) throw new EngopsError('USAGE', '--from must be before --to (--to is exclusive)')
+    return { from, to }
+  }
+
+  resolveProfile(name?: string): BenchmarkProfile {
+    const chosen = name ?? this.org.org.benchmarkProfile
+    const profile = benchmarkProfile(chosen)
+    if (!profile)
+      throw new EngopsError('USAGE', `unknown benchmark profile "${chosen}" (default, dora-2021, dora-2023)`)
+    return profile
+  }
+
+  /** Loads deployments, incidents, pull requests and the commit graph, and attributes changes. */
+  async loadDoraDataset(): Promise<DoraDataset> {
+    if (this.dataset) return this.dataset
+    const services = this.serviceScopes()
+    const repos = [...new Set(services.flatMap((service) => service.repositories.map((repo) => repo.name)))]
+    const pathRepos = [
+      ...new Set(
+        services.flatMap((s) => s.repositories.filter((r) => r.paths.length > 0).map((r) => r.name)),
+      ),
+    ]
+    const [deployments, incidents, pullRequests, commits, files] = await Promise.all([
+      this.store.listDeployments(),
+      this.store.listIncidents(),
+      this.store.listPullRequests(),
+      this.store.listCommits(repos),
+      this.store.listCommitFiles(pathRepos),
+    ])
+    const filesBySha = new Map<string, string[]>()
+    for (const file of files) {
+      const key = `${file.repo}\0${file.sha}`
+      const list = filesBySha.get(key)
+      if (list) list.push(file.path)
+      else filesBySha.set(key, [file.path])
+    }
+    const production = new Set(this.org.org.productionEnvironments.map((env) => env.toLowerCase()))
+    const attribution = attributeChanges(
+      services,
+      deployments,
+      commits,
+      pullRequests,
+      (repo, sha) => filesBySha.get(`${repo}\0${sha}`),
+      {
+        isProduction: (environment) => production.has(environment.toLowerCase()),
+        firstDeploymentLookbackMs: this.org.org.dora.firstDeploymentLookbackDays * DAY,
+      },
+    )
+    const links = linkFailures(attribution, incidents, services, this.org.org.dora.incidentWindowHours * HOUR)
+    this.dataset = { attribution, links, incidents }
+    return this.dataset
+  }
+
+  private serviceScopes(): ServiceScope[] {
+    return this.org.services.map((service) => ({
+      id: service.id,
+      repositories: serviceRepositories(service),
+    }))
+  }
+
+  async dora(query: DoraQuery = {}): Promise<DoraAnswer> {
+    const scope = this.resolveScope(query)
+    const period = this.resolvePeriod(query)
+    const profile = this.resolveProfile(query.profile)
+    const dataset = await this.loadDoraDataset()
+    const { summary, details } = computeDora({
+      period,
+      timeZone: this.org.org.timezone,
+      profile,
+      scope: this.scopeServices(scope),
+      attribution: dataset.attribution,
+      links: dataset.links,
+      incidents: dataset.incidents,
+      sameAuthor: this.identities.same,
+    })
+    return { scope, summary, details }
+  }
+}

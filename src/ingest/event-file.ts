@@ -1,0 +1,217 @@
+/**
+ * Reads event files: NDJSON (one JSON object per line), a JSON array (or one object), or CSV
+ * with a `type` column. Every record is validated against its type's schema; all problems are
+ * collected with their line and field, and a file with any problem yields no events at all.
+ */
+import { readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { parse as parseCsv } from 'csv-parse/sync'
+import { formatPath } from '../config/load-config.js'
+import { EngopsError, type ErrorDetail } from '../model/errors.js'
+import { type EngopsEvent, type EventType, eventSchemas, eventTypes, knownFields } from '../model/events.js'
+
+export interface ParsedEvent {
+  line: number
+  event: EngopsEvent
+  /** Fields the schema does not declare, kept as written. */
+  extra: Record<string, unknown>
+}
+
+interface RawRecord {
+  line: number
+  value: unknown
+}
+
+/** At most this many problems are listed; the count says how many there were. */
+const MAX_REPORTED = 20
+
+export function readEventFile(file: string): ParsedEvent[] {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new EngopsError('EVENTS_INVALID', `${file}: cannot read (${(error as NodeJS.ErrnoException).code})`)
+  }
+  return parseEventText(text, file)
+}
+
+export function parseEventText(text: string, file: string): ParsedEvent[] {
+  const problems: ErrorDetail[] = []
+  const records = splitRecords(text, file, problems)
+  const events: ParsedEvent[] = []
+  for (const record of records) {
+    const parsed = validateRecord(record, file, problems)
+    if (parsed) events.push(parsed)
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_REPORTED)
+    const more = problems.length - shown.length
+    const suffix = more > 0 ? ` (first ${MAX_REPORTED} shown)` : ''
+    throw new EngopsError(
+      'EVENTS_INVALID',
+      `${file}: ${problems.length} invalid record${problems.length === 1 ? '' : 's'}${suffix}; nothing from this file was stored`,
+      shown,
+    )
+  }
+  return events
+}
+
+type Format = 'ndjson' | 'json' | 'csv'
+
+function detectFormat(text: string, file: string): Format {
+  const extension = extname(file).toLowerCase()
+  if (extension === '.csv') return 'csv'
+  if (extension === '.ndjson' || extension === '.jsonl') return 'ndjson'
+  const first = text.trimStart()[0]
+  if (first === '[') return 'json'
+  if (first === '{') {
+    // One pretty-printed object is JSON; one object per line is NDJSON.
+    const firstLine = text.trimStart().split('\n', 1)[0]?.trim() ?? ''
+    try {
+      JSON.parse(firstLine)
+      return 'ndjson'
+    } catch {
+      return 'json'
+    }
+  }
+  return extension === '.json' ? 'json' : 'csv'
+}
+
+function splitRecords(text: string, file: string, problems: ErrorDetail[]): RawRecord[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  switch (detectFormat(body, file)) {
+    case 'ndjson':
+      return splitNdjson(body, file, problems)
+    case 'json':
+      return splitJson(body, file, problems)
+    case 'csv':
+      return splitCsv(body, file, problems)
+  }
+}
+
+function splitNdjson(text: string, file: string, problems: ErrorDetail[]): RawRecord[] {
+  const records: RawRecord[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim()
+    if (line === '') continue
+    try {
+      records.push({ line: i + 1, value: JSON.parse(line) })
+    } catch (error) {
+      problems.push({ file, line: i + 1, message: `not valid JSON (${(error as Error).message})` })
+    }
+  }
+  return records
+}
+
+function splitJson(text: string, file: string, problems: ErrorDetail[]): RawRecord[] {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    problems.push({
+      file,
+      line: lineOfJsonError(text, error as Error),
+      message: `not valid JSON (${(error as Error).message})`,
+    })
+    return []
+  }
+  if (!Array.isArray(value)) return [{ line: firstContentLine(text), value }]
+  const lines = topLevelElementLines(text)
+  return value.map((element, i) => ({ line: lines[i] ?? 1, value: element }))
+}
+
+function firstContentLine(text: string): number {
+  const offset = text.search(/\S/)
+  return offset < 0 ? 1 : lineAt(text, offset)
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++
+  return line
+}
+
+function lineOfJsonError(text: string, error: Error): number | undefined {
+  const position = /position (\d+)/.exec(error.message)
+  return position ? lineAt(text, Number(position[1])) : undefined
+}
+
+/** The line on which each element of a top-level JSON array starts (the text is valid JSON). */
+function topLevelElementLines(text: string): number[] {
+  const lines: number[] = []
+  let line = 1
+  let depth = 0
+  let inString = false
+  let expectElement = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (ch === '\n') line++
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+      continue
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') continue
+    if (expectElement && ch !== ']') {
+      lines.push(line)
+      expectElement = false
+    }
+    if (ch === '"') inString = true
+    else if (ch === '[' || ch === '{') {
+      depth++
+      if (depth === 1 && ch === '[') expectElement = true
+    } else if (ch === ']' || ch === '}') depth--
+    else if (ch === ',' && depth === 1) expectElement = true
+  }
+  return lines
+}
+
+function splitCsv(text: string, file: string, problems: ErrorDetail[]): RawRecord[] {
+  let rows: { record: Record<string, string>; info: { lines: number } }[]
+  try {
+    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true })
+  } catch (error) {
+    const line = (error as { lines?: number }).lines
+    problems.push({ file, line, message: `not valid CSV (${(error as Error).message.split('\n')[0]})` })
+    return []
+  }
+  // An empty cell means "not given", not an empty string.
+  return rows.map(({ record, info }) => ({
+    line: info.lines,
+    value: Object.fromEntries(Object.entries(record).filter(([, cell]) => cell.trim() !== '')),
+  }))
+}
+
+function validateRecord(record: RawRecord, file: string, problems: ErrorDetail[]): ParsedEvent | undefined {
+  const { line, value } = record
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push({ file, line, message: 'expected an object with a "type" field' })
+    return undefined
+  }
+  const type = (value as { type?: unknown }).type
+  if (type === undefined) {
+    problems.push({ file, line, path: 'type', message: `missing; expected one of ${eventTypes.join(', ')}` })
+    return undefined
+  }
+  if (typeof type !== 'string' || !(type in eventSchemas)) {
+    problems.push({
+      file,
+      line,
+      path: 'type',
+      message: `unknown event type ${JSON.stringify(type)}; expected one of ${eventTypes.join(', ')}`,
+    })
+    return undefined
+  }
+  const result = eventSchemas[type as EventType].safeParse(value)
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+      problems.push({ file, line, path: formatPath(path) || undefined, message: issue.message })
+    }
+    return undefined
+  }
+  const known = knownFields(type as EventType)
+  const extra = Object.fromEntries(Object.entries(value).filter(([key]) => !known.has(key)))
+  return { line, event: result.data as EngopsEvent, extra }
+}

@@ -1,0 +1,105 @@
+/**
+ * Calendar arithmetic in the organization's time zone, with Intl only (no I/O): day keys for
+ * deploy-days, local midnights for period boundaries. Periods are half-open: [from, to).
+ */
+import { DAY, parseIsoTime } from '../model/time.js'
+
+export interface Period {
+  from: number
+  to: number
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+interface WallClock {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}
+
+export function wallClock(epochMs: number, timeZone: string): WallClock {
+  const parts: Record<string, number> = {}
+  for (const part of formatter(timeZone).formatToParts(epochMs)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value)
+  }
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  }
+}
+
+/** The wall-clock time as if it were UTC: the difference to the real instant is the zone offset. */
+function wallAsUtc(epochMs: number, timeZone: string): number {
+  const w = wallClock(epochMs, timeZone)
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) + (epochMs % 1000)
+}
+
+/** 'YYYY-MM-DD' of the instant in the zone. */
+export function dayKey(epochMs: number, timeZone: string): string {
+  return new Date(wallAsUtc(epochMs, timeZone)).toISOString().slice(0, 10)
+}
+
+/** The instant of local midnight starting the given calendar day (month 1–12) in the zone. */
+export function localMidnight(year: number, month: number, day: number, timeZone: string): number {
+  const guess = Date.UTC(year, month - 1, day)
+  // Two passes settle the offset even when a DST change lies between the guess and the answer.
+  let instant = guess - (wallAsUtc(guess, timeZone) - guess)
+  instant = guess - (wallAsUtc(instant, timeZone) - instant)
+  return instant
+}
+
+/**
+ * Parses a period boundary: a date (`2025-03-01`, local midnight in the zone) or a full ISO
+ * 8601 time. Returns undefined when the text is neither.
+ */
+export function parseBoundary(text: string, timeZone: string): number | undefined {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim())
+  if (date) {
+    const epoch = parseIsoTime(text)
+    if (epoch === undefined) return undefined
+    return localMidnight(Number(date[1]), Number(date[2]), Number(date[3]), timeZone)
+  }
+  return parseIsoTime(text)
+}
+
+/** The `days` calendar days ending with today (in the zone): [midnight − days, tomorrow's midnight). */
+export function trailingDays(now: number, days: number, timeZone: string): Period {
+  const today = wallClock(now, timeZone)
+  const to = localMidnight(today.year, today.month, today.day + 1, timeZone)
+  const from = localMidnight(today.year, today.month, today.day + 1 - days, timeZone)
+  return { from, to }
+}
+
+/** Length of the period in calendar days (wall-clock, so a DST day still counts as one). */
+export function periodDays(period: Period, timeZone: string): number {
+  return (wallAsUtc(period.to, timeZone) - wallAsUtc(period.from, timeZone)) / DAY
+}
+
+export function inPeriod(epochMs: number, period: Period): boolean {
+  return epochMs >= period.from && epochMs < period.to
+}

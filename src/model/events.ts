@@ -1,0 +1,169 @@
+/**
+ * The input event formats: one zod schema per event type. Files (NDJSON, JSON, CSV), the HTTP
+ * API and the adapters all produce objects that must pass these schemas, so a field means the
+ * same thing whichever way it arrived. Unknown fields are kept (`extra`), never rejected.
+ *
+ * CSV cells arrive as strings: the helpers below accept both the JSON shape and the CSV
+ * spelling (`"a;b"` for a list, a JSON array or object in a cell, numbers as text).
+ */
+import { z } from 'zod'
+import { parseIsoTime } from './time.js'
+
+const isoTime = z.string().transform((text, ctx) => {
+  const epoch = parseIsoTime(text)
+  if (epoch === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected an ISO 8601 time, got "${text}"` })
+    return z.NEVER
+  }
+  return epoch
+})
+
+const text = z.string().trim().min(1, 'must not be empty')
+
+/** Ids may be written as numbers in JSON; they are always strings inside. */
+const idText = z.union([z.string().trim().min(1, 'must not be empty'), z.number()]).transform(String)
+
+const count = z.coerce.number().int().nonnegative()
+
+function cellList<T extends z.ZodType>(item: T, min = 0, minMessage?: string) {
+  return z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value
+      const trimmed = value.trim()
+      if (trimmed === '') return []
+      if (trimmed.startsWith('[')) {
+        try {
+          return JSON.parse(trimmed)
+        } catch {
+          return value
+        }
+      }
+      return trimmed
+        .split(/[;|]/)
+        .map((part) => part.trim())
+        .filter(Boolean)
+    },
+    z.array(item).min(min, minMessage),
+  )
+}
+
+const flag = z.preprocess((value) => {
+  if (typeof value !== 'string') return value
+  const lowered = value.trim().toLowerCase()
+  if (['true', 'yes', '1'].includes(lowered)) return true
+  if (['false', 'no', '0'].includes(lowered)) return false
+  return value
+}, z.boolean())
+
+const severity = z.preprocess(
+  (value) => {
+    if (typeof value === 'number') return `SEV-${value}`
+    if (typeof value !== 'string') return value
+    const match = /^\s*sev\s*-?\s*([1-4])\s*$/i.exec(value)
+    return match ? `SEV-${match[1]}` : value
+  },
+  z.enum(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4']),
+)
+
+const lowercaseEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.enum(values))
+
+const base = {
+  /** Where the event came from; (source, id) is its identity. Defaults to the reader's source. */
+  source: text.optional(),
+}
+
+export const deploymentEvent = z.looseObject({
+  ...base,
+  type: z.literal('deployment'),
+  id: idText,
+  service: text,
+  environment: text,
+  result: lowercaseEnum(['success', 'failure'] as const),
+  startedAt: isoTime,
+  finishedAt: isoTime,
+  sha: text,
+  kind: lowercaseEnum(['regular', 'hotfix', 'rollback'] as const).default('regular'),
+  labels: cellList(text).default([]),
+})
+
+export const incidentEvent = z.looseObject({
+  ...base,
+  type: z.literal('incident'),
+  id: idText,
+  services: cellList(text, 1, 'an incident names at least one service'),
+  severity,
+  detectedAt: isoTime,
+  acknowledgedAt: isoTime.optional(),
+  mitigatedAt: isoTime.optional(),
+  resolvedAt: isoTime.optional(),
+  causeDeployment: idText.optional(),
+  causeSha: text.optional(),
+})
+
+const review = z.looseObject({
+  author: text,
+  at: isoTime,
+  state: lowercaseEnum(['approved', 'changes_requested', 'commented', 'dismissed'] as const).default(
+    'commented',
+  ),
+})
+
+export const pullRequestEvent = z.looseObject({
+  ...base,
+  type: z.literal('pull_request'),
+  /** Defaults to `repo#number`. */
+  id: idText.optional(),
+  repo: text,
+  number: z.coerce.number().int().positive(),
+  author: text,
+  createdAt: isoTime,
+  mergedAt: isoTime.optional(),
+  closedAt: isoTime.optional(),
+  mergeSha: text.optional(),
+  headSha: text.optional(),
+  commits: cellList(text).default([]),
+  reviews: cellList(review).default([]),
+  additions: count.optional(),
+  deletions: count.optional(),
+  draft: flag.default(false),
+  labels: cellList(text).default([]),
+})
+
+export const commitEvent = z.looseObject({
+  ...base,
+  type: z.literal('commit'),
+  repo: text,
+  sha: text,
+  parents: cellList(text).default([]),
+  /** A name or an email; an email (here or in `authorEmail`) maps the commit to a person. */
+  author: text,
+  authorEmail: text.optional(),
+  authoredAt: isoTime,
+  committedAt: isoTime,
+  additions: count.optional(),
+  deletions: count.optional(),
+  files: cellList(text).default([]),
+})
+
+/** Every event type the reader knows, keyed by its `type`. Later event families add entries here. */
+export const eventSchemas = {
+  deployment: deploymentEvent,
+  incident: incidentEvent,
+  pull_request: pullRequestEvent,
+  commit: commitEvent,
+} as const
+
+export type EventType = keyof typeof eventSchemas
+export type DeploymentEvent = z.output<typeof deploymentEvent>
+export type IncidentEvent = z.output<typeof incidentEvent>
+export type PullRequestEvent = z.output<typeof pullRequestEvent>
+export type CommitEvent = z.output<typeof commitEvent>
+export type EngopsEvent = DeploymentEvent | IncidentEvent | PullRequestEvent | CommitEvent
+
+export const eventTypes = Object.keys(eventSchemas) as EventType[]
+
+/** The fields a schema declares; everything else on an event is kept as `extra`. */
+export function knownFields(type: EventType): Set<string> {
+  return new Set(Object.keys(eventSchemas[type].shape))
+}

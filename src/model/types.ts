@@ -1,0 +1,86 @@
+/**
+ * Domain records as the store returns them and the metrics consume them. Times are UTC epoch
+ * milliseconds; optional facts are `null` when unknown.
+ */
+export type Severity = 'SEV-1' | 'SEV-2' | 'SEV-3' | 'SEV-4'
+export const SEVERITIES: readonly Severity[] = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4']
+
+export type DeploymentKind = 'regular' | 'hotfix' | 'rollback'
+
+export interface Deployment {
+  source: string
+  id: string
+  service: string
+  environment: string
+  result: 'success' | 'failure'
+  startedAt: number
+  finishedAt: number
+  sha: string
+  kind: DeploymentKind
+  labels: string[]
+}
+
+export interface Incident {
+  source: string
+  id: string
+  services: string[]
+  severity: Severity
+  detectedAt: number
+  acknowledgedAt: number | null
+  mitigatedAt: number | null
+  resolvedAt: number | null
+  causeDeployment: string | null
+  causeSha: string | null
+}
+
+export interface Review {
+  author: string
+  at: number
+  state: string
+}
+
+export interface PullRequest {
+  source: string
+  id: string
+  repo: string
+  number: number
+  author: string
+  createdAt: number
+  mergedAt: number | null
+  closedAt: number | null
+  mergeSha: string | null
+  headSha: string | null
+  commits: string[]
+  reviews: Review[]
+  additions: number | null
+  deletions: number | null
+  draft: boolean
+  labels: string[]
+}
+
+export interface Commit {
+  repo: string
+  sha: string
+  parents: string[]
+  authorName: string
+  authorEmail: string | null
+  authoredAt: number
+  committedAt: number
+  additions: number | null
+  deletions: number | null
+}
+
+export interface CommitFile {
+  repo: string
+  sha: string
+  path: string
+  additions: number | null
+  deletions: number | null
+}
+
+export interface Release {
+  repo: string
+  name: string
+  sha: string
+  taggedAt: number
+}

@@ -1,0 +1,110 @@
+/**
+ * Versioned migrations, applied in name order by Kysely's migrator. A migration is never edited
+ * once released: a change of schema is a new entry.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before (and across) schema versions
+type AnyDb = Kysely<any>
+
+const migrations: Record<string, Migration> = {
+  '0001_foundation': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('commits')
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('parents', 'text', (c) => c.notNull())
+        .addColumn('author_name', 'text', (c) => c.notNull())
+        .addColumn('author_email', 'text')
+        .addColumn('authored_at', 'bigint', (c) => c.notNull())
+        .addColumn('committed_at', 'bigint', (c) => c.notNull())
+        .addColumn('additions', 'integer')
+        .addColumn('deletions', 'integer')
+        .addColumn('extra', 'text')
+        .addPrimaryKeyConstraint('commits_pk', ['repo', 'sha'])
+        .execute()
+      await db.schema
+        .createTable('commit_files')
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('additions', 'integer')
+        .addColumn('deletions', 'integer')
+        .addPrimaryKeyConstraint('commit_files_pk', ['repo', 'sha', 'path'])
+        .execute()
+      await db.schema
+        .createTable('releases')
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('tagged_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('releases_pk', ['repo', 'name'])
+        .execute()
+      await db.schema
+        .createTable('deployments')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('extra', 'text')
+        .addPrimaryKeyConstraint('deployments_pk', ['source', 'id'])
+        .execute()
+      await db.schema.createIndex('deployments_finished').on('deployments').columns(['finished_at']).execute()
+      await db.schema
+        .createTable('incidents')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('services', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('detected_at', 'bigint', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'bigint')
+        .addColumn('mitigated_at', 'bigint')
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('cause_deployment', 'text')
+        .addColumn('cause_sha', 'text')
+        .addColumn('extra', 'text')
+        .addPrimaryKeyConstraint('incidents_pk', ['source', 'id'])
+        .execute()
+      await db.schema
+        .createTable('pull_requests')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('merged_at', 'bigint')
+        .addColumn('closed_at', 'bigint')
+        .addColumn('merge_sha', 'text')
+        .addColumn('head_sha', 'text')
+        .addColumn('commits', 'text', (c) => c.notNull())
+        .addColumn('reviews', 'text', (c) => c.notNull())
+        .addColumn('additions', 'integer')
+        .addColumn('deletions', 'integer')
+        .addColumn('draft', 'integer', (c) => c.notNull())
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('extra', 'text')
+        .addPrimaryKeyConstraint('pull_requests_pk', ['source', 'id'])
+        .execute()
+      await db.schema
+        .createTable('ingest_state')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute()
+    },
+  },
+}
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations
+  },
+}

@@ -1,0 +1,97 @@
+/**
+ * The store's tables as Kysely sees them. Times are UTC epoch milliseconds; lists and unknown
+ * fields are JSON text so that the same schema works on SQLite and PostgreSQL.
+ */
+export interface CommitsTable {
+  repo: string
+  sha: string
+  source: string
+  /** Parent shas separated by spaces: compact, and the graph is always loaded whole. */
+  parents: string
+  author_name: string
+  author_email: string | null
+  authored_at: number
+  committed_at: number
+  additions: number | null
+  deletions: number | null
+  extra: string | null
+}
+
+export interface CommitFilesTable {
+  repo: string
+  sha: string
+  path: string
+  additions: number | null
+  deletions: number | null
+}
+
+export interface ReleasesTable {
+  repo: string
+  name: string
+  sha: string
+  tagged_at: number
+}
+
+export interface DeploymentsTable {
+  source: string
+  id: string
+  service: string
+  environment: string
+  result: string
+  started_at: number
+  finished_at: number
+  sha: string
+  kind: string
+  labels: string
+  extra: string | null
+}
+
+export interface IncidentsTable {
+  source: string
+  id: string
+  services: string
+  severity: string
+  detected_at: number
+  acknowledged_at: number | null
+  mitigated_at: number | null
+  resolved_at: number | null
+  cause_deployment: string | null
+  cause_sha: string | null
+  extra: string | null
+}
+
+export interface PullRequestsTable {
+  source: string
+  id: string
+  repo: string
+  number: number
+  author: string
+  created_at: number
+  merged_at: number | null
+  closed_at: number | null
+  merge_sha: string | null
+  head_sha: string | null
+  commits: string
+  reviews: string
+  additions: number | null
+  deletions: number | null
+  draft: number
+  labels: string
+  extra: string | null
+}
+
+/** Small key → JSON value facts about past ingests (for example the ref tips already read). */
+export interface IngestStateTable {
+  key: string
+  value: string
+}
+
+export interface Database {
+  commits: CommitsTable
+  commit_files: CommitFilesTable
+  releases: ReleasesTable
+  deployments: DeploymentsTable
+  incidents: IncidentsTable
+  pull_requests: PullRequestsTable
+  ingest_state: IngestStateTable
+}

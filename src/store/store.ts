@@ -1,0 +1,330 @@
+/**
+ * The store: one interface over the database, returning and accepting domain records. The
+ * embedded default is SQLite (better-sqlite3, WAL). Writes happen only inside `write()`, one
+ * transaction, so a failed ingest leaves the store exactly as it was.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { type Insertable, Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely'
+import { EngopsError } from '../model/errors.js'
+import type {
+  Commit,
+  CommitFile,
+  Deployment,
+  DeploymentKind,
+  Incident,
+  PullRequest,
+  Release,
+  Severity,
+} from '../model/types.js'
+import { migrationProvider } from './migrations.js'
+import type { Database } from './schema.js'
+
+/** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
+const BATCH = 400
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export class Store {
+  private constructor(readonly db: Kysely<Database>) {}
+
+  static async open(file: string): Promise<Store> {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    let sqlite: SqliteDatabase.Database
+    try {
+      sqlite = new SqliteDatabase(file)
+      sqlite.pragma('journal_mode = WAL')
+      sqlite.pragma('synchronous = NORMAL')
+      sqlite.pragma('busy_timeout = 5000')
+    } catch (error) {
+      throw new EngopsError('STORE', `cannot open the store at ${file}: ${(error as Error).message}`)
+    }
+    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }))
+    await store.migrate()
+    return store
+  }
+
+  private async migrate(): Promise<void> {
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest()
+    if (error) throw new EngopsError('STORE', `store migration failed: ${(error as Error).message}`)
+  }
+
+  /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
+  async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new StoreWriter(trx)))
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy()
+  }
+
+  async counts(): Promise<Record<keyof Database, number>> {
+    const tables = [
+      'commits',
+      'commit_files',
+      'releases',
+      'deployments',
+      'incidents',
+      'pull_requests',
+      'ingest_state',
+    ] as const
+    const entries = await Promise.all(
+      tables.map(async (table) => {
+        const row = await this.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+        return [table, Number(row.n)] as const
+      }),
+    )
+    return Object.fromEntries(entries) as Record<keyof Database, number>
+  }
+
+  async listDeployments(): Promise<Deployment[]> {
+    const rows = await this.db.selectFrom('deployments').selectAll().orderBy('finished_at').execute()
+    return rows.map((row) => ({
+      source: row.source,
+      id: row.id,
+      service: row.service,
+      environment: row.environment,
+      result: row.result as Deployment['result'],
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      sha: row.sha,
+      kind: row.kind as DeploymentKind,
+      labels: JSON.parse(row.labels) as string[],
+    }))
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    const rows = await this.db.selectFrom('incidents').selectAll().orderBy('detected_at').execute()
+    return rows.map((row) => ({
+      source: row.source,
+      id: row.id,
+      services: JSON.parse(row.services) as string[],
+      severity: row.severity as Severity,
+      detectedAt: row.detected_at,
+      acknowledgedAt: row.acknowledged_at,
+      mitigatedAt: row.mitigated_at,
+      resolvedAt: row.resolved_at,
+      causeDeployment: row.cause_deployment,
+      causeSha: row.cause_sha,
+    }))
+  }
+
+  async listPullRequests(): Promise<PullRequest[]> {
+    const rows = await this.db.selectFrom('pull_requests').selectAll().orderBy('created_at').execute()
+    return rows.map((row) => ({
+      source: row.source,
+      id: row.id,
+      repo: row.repo,
+      number: row.number,
+      author: row.author,
+      createdAt: row.created_at,
+      mergedAt: row.merged_at,
+      closedAt: row.closed_at,
+      mergeSha: row.merge_sha,
+      headSha: row.head_sha,
+      commits: JSON.parse(row.commits) as string[],
+      reviews: JSON.parse(row.reviews) as PullRequest['reviews'],
+      additions: row.additions,
+      deletions: row.deletions,
+      draft: row.draft === 1,
+      labels: JSON.parse(row.labels) as string[],
+    }))
+  }
+
+  /** Commits of the given repositories (all when omitted), for the change graph. */
+  async listCommits(repos?: readonly string[]): Promise<Commit[]> {
+    if (repos && repos.length === 0) return []
+    let query = this.db
+      .selectFrom('commits')
+      .select([
+        'repo',
+        'sha',
+        'parents',
+        'author_name',
+        'author_email',
+        'authored_at',
+        'committed_at',
+        'additions',
+        'deletions',
+      ])
+    if (repos) query = query.where('repo', 'in', repos)
+    const rows = await query.execute()
+    return rows.map((row) => ({
+      repo: row.repo,
+      sha: row.sha,
+      parents: row.parents ? row.parents.split(' ') : [],
+      authorName: row.author_name,
+      authorEmail: row.author_email,
+      authoredAt: row.authored_at,
+      committedAt: row.committed_at,
+      additions: row.additions,
+      deletions: row.deletions,
+    }))
+  }
+
+  async listCommitFiles(repos: readonly string[]): Promise<CommitFile[]> {
+    if (repos.length === 0) return []
+    return this.db.selectFrom('commit_files').selectAll().where('repo', 'in', repos).execute()
+  }
+
+  async listReleases(repo?: string): Promise<Release[]> {
+    let query = this.db.selectFrom('releases').selectAll()
+    if (repo) query = query.where('repo', '=', repo)
+    const rows = await query.orderBy('tagged_at').execute()
+    return rows.map((row) => ({ repo: row.repo, name: row.name, sha: row.sha, taggedAt: row.tagged_at }))
+  }
+}
+
+const json = (value: unknown) => JSON.stringify(value)
+const extraText = (extra: Record<string, unknown> | undefined) =>
+  extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null
+
+/** Idempotent upserts by natural key, valid only inside `Store.write`. */
+export class StoreWriter {
+  constructor(private readonly db: Db) {}
+
+  private async upsert<T extends keyof Database>(
+    table: T,
+    rows: Insertable<Database[T]>[],
+    key: readonly (keyof Database[T] & string)[],
+  ): Promise<void> {
+    if (rows.length === 0) return
+    const columns = Object.keys(rows[0] as object).filter((column) => !key.includes(column as never))
+    for (let start = 0; start < rows.length; start += BATCH) {
+      const batch = rows.slice(start, start + BATCH)
+      // biome-ignore lint/suspicious/noExplicitAny: one generic upsert over every table
+      const db = this.db as Kysely<any>
+      await db
+        .insertInto(table)
+        .values(batch)
+        // biome-ignore lint/suspicious/noExplicitAny: column names are checked by the typed callers
+        .onConflict((oc: any) => {
+          const target = oc.columns([...key])
+          if (columns.length === 0) return target.doNothing()
+          return target.doUpdateSet(
+            // biome-ignore lint/suspicious/noExplicitAny: see above
+            Object.fromEntries(columns.map((column) => [column, (eb: any) => eb.ref(`excluded.${column}`)])),
+          )
+        })
+        .execute()
+    }
+  }
+
+  async readState<T>(key: string): Promise<T | undefined> {
+    const row = await this.db
+      .selectFrom('ingest_state')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst()
+    return row ? (JSON.parse(row.value) as T) : undefined
+  }
+
+  async setState(key: string, value: unknown): Promise<void> {
+    await this.upsert('ingest_state', [{ key, value: json(value) }], ['key'])
+  }
+
+  async upsertCommits(
+    source: string,
+    commits: (Commit & { extra?: Record<string, unknown> })[],
+  ): Promise<void> {
+    await this.upsert(
+      'commits',
+      commits.map((c) => ({
+        repo: c.repo,
+        sha: c.sha,
+        source,
+        parents: c.parents.join(' '),
+        author_name: c.authorName,
+        author_email: c.authorEmail,
+        authored_at: c.authoredAt,
+        committed_at: c.committedAt,
+        additions: c.additions,
+        deletions: c.deletions,
+        extra: extraText(c.extra),
+      })),
+      ['repo', 'sha'],
+    )
+  }
+
+  async upsertCommitFiles(files: CommitFile[]): Promise<void> {
+    await this.upsert('commit_files', files, ['repo', 'sha', 'path'])
+  }
+
+  async upsertReleases(releases: Release[]): Promise<void> {
+    await this.upsert(
+      'releases',
+      releases.map((r) => ({ repo: r.repo, name: r.name, sha: r.sha, tagged_at: r.taggedAt })),
+      ['repo', 'name'],
+    )
+  }
+
+  async upsertDeployments(deployments: (Deployment & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'deployments',
+      deployments.map((d) => ({
+        source: d.source,
+        id: d.id,
+        service: d.service,
+        environment: d.environment,
+        result: d.result,
+        started_at: d.startedAt,
+        finished_at: d.finishedAt,
+        sha: d.sha,
+        kind: d.kind,
+        labels: json(d.labels),
+        extra: extraText(d.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+
+  async upsertIncidents(incidents: (Incident & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'incidents',
+      incidents.map((i) => ({
+        source: i.source,
+        id: i.id,
+        services: json(i.services),
+        severity: i.severity,
+        detected_at: i.detectedAt,
+        acknowledged_at: i.acknowledgedAt,
+        mitigated_at: i.mitigatedAt,
+        resolved_at: i.resolvedAt,
+        cause_deployment: i.causeDeployment,
+        cause_sha: i.causeSha,
+        extra: extraText(i.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+
+  async upsertPullRequests(prs: (PullRequest & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'pull_requests',
+      prs.map((p) => ({
+        source: p.source,
+        id: p.id,
+        repo: p.repo,
+        number: p.number,
+        author: p.author,
+        created_at: p.createdAt,
+        merged_at: p.mergedAt,
+        closed_at: p.closedAt,
+        merge_sha: p.mergeSha,
+        head_sha: p.headSha,
+        commits: json(p.commits),
+        reviews: json(p.reviews),
+        additions: p.additions,
+        deletions: p.deletions,
+        draft: p.draft ? 1 : 0,
+        labels: json(p.labels),
+        extra: extraText(p.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+}
