@@ -81,7 +81,7 @@ export class Engine {
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const configFile = resolve(options.config ?? CONFIG_FILE_NAME)
     const config = loadConfigFile(configFile)
-    const dbFile = options.db ?? process.env.ENGOPS_DB ?? defaultDbPath(configFile)
+    const dbFile = options.db || process.env.ENGOPS_DB || defaultDbPath(configFile)
     const store = await Store.open(dbFile)
     return new Engine(config, store)
   }

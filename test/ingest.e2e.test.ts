@@ -1,0 +1,309 @@
+/**
+ * Ingest end to end: idempotent, all-or-nothing, incremental git, unreadable objects survived,
+ * every event format, release tags as deployments.
+ */
+import { execFileSync } from 'node:child_process'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { engops, engopsJson, makeRepo, ndjson, tempDir } from './helpers.js'
+
+let dir: string
+let cleanup: () => void
+
+const MINIMAL = `org: { name: Acme, timezone: UTC }
+people:
+  - { id: ana, name: Ana Lima, emails: [ana@example.com], team: web }
+teams:
+  - { id: web, name: Web, type: stream-aligned }
+services:
+  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
+`
+
+beforeEach(() => {
+  ;({ dir, cleanup } = tempDir())
+  writeFileSync(join(dir, 'engops.yaml'), MINIMAL)
+})
+afterEach(() => cleanup())
+
+/** Every table's rows, for "the store is exactly as it was" comparisons. */
+function snapshot(): Record<string, unknown[]> {
+  const db = new Database(join(dir, '.engops', 'engops.db'), { readonly: true })
+  try {
+    const tables = [
+      'commits',
+      'commit_files',
+      'releases',
+      'deployments',
+      'incidents',
+      'pull_requests',
+      'ingest_state',
+    ]
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`select * from ${t} order by 1, 2`).all()]))
+  } finally {
+    db.close()
+  }
+}
+
+const deployment = (id: string, extra: object = {}) => ({
+  type: 'deployment',
+  id,
+  service: 'storefront',
+  environment: 'production',
+  result: 'success',
+  startedAt: '2025-03-01T10:00:00Z',
+  finishedAt: '2025-03-01T10:05:00Z',
+  sha: 'abc1234',
+  ...extra,
+})
+
+describe('engops ingest events', () => {
+  test('ingesting the same files twice changes nothing', () => {
+    ndjson(join(dir, 'a.ndjson'), [
+      deployment('d1'),
+      deployment('d2', { kind: 'hotfix', pipeline: 'deploy.yml' }),
+      {
+        type: 'incident',
+        id: 'i1',
+        services: ['storefront'],
+        severity: 'sev2',
+        detectedAt: '2025-03-01T11:00:00Z',
+      },
+      {
+        type: 'pull_request',
+        repo: 'shop',
+        number: 7,
+        author: 'ana',
+        createdAt: '2025-03-01T09:00:00Z',
+        commits: ['abc1234'],
+      },
+      {
+        type: 'commit',
+        repo: 'shop',
+        sha: 'abc1234',
+        parents: [],
+        author: 'ana@example.com',
+        authoredAt: '2025-03-01T08:00:00Z',
+        committedAt: '2025-03-01T08:00:00Z',
+      },
+    ])
+    expect(engops(['ingest', 'events', 'a.ndjson'], dir).stdout).toContain(
+      'stored 2 deployments, 1 incidents, 1 pull requests, 1 commits from 1 file',
+    )
+    const first = snapshot()
+    expect(engops(['ingest', 'events', 'a.ndjson'], dir).code).toBe(0)
+    expect(snapshot()).toEqual(first)
+    expect(first.deployments).toHaveLength(2)
+    // Unknown fields are kept, not rejected.
+    expect(
+      (first.deployments as { id: string; extra: string | null }[]).find((d) => d.id === 'd2')?.extra,
+    ).toBe('{"pipeline":"deploy.yml"}')
+    expect((first.incidents as { severity: string }[])[0]?.severity).toBe('SEV-2')
+  })
+
+  test('a file with one bad line stores nothing and names the line and field', () => {
+    ndjson(join(dir, 'good.ndjson'), [deployment('ok-1')])
+    const lines = [
+      deployment('d1'),
+      deployment('d2'),
+      deployment('d3', { finishedAt: 'yesterday' }),
+      deployment('d4'),
+    ]
+    writeFileSync(join(dir, 'bad.ndjson'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
+    engops(['ingest', 'events', 'good.ndjson'], dir)
+    const before = snapshot()
+    const result = engops(['ingest', 'events', 'bad.ndjson'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('bad.ndjson: 1 invalid record; nothing from this file was stored')
+    expect(result.stderr).toContain('bad.ndjson:3: finishedAt: expected an ISO 8601 time, got "yesterday"')
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(snapshot()).toEqual(before)
+  })
+
+  test('several files are one transaction: a bad second file keeps the first out too', () => {
+    ndjson(join(dir, 'one.ndjson'), [deployment('d1')])
+    ndjson(join(dir, 'two.ndjson'), [{ type: 'deploy', id: 'x' }])
+    const result = engops(['ingest', 'events', 'one.ndjson', 'two.ndjson'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('two.ndjson:1: type: unknown event type "deploy"')
+    const counts = engops(['ingest', 'events', 'one.ndjson'], dir)
+    expect(counts.stdout).toContain('stored 1 deployments')
+  })
+
+  test('JSON arrays report the line each element starts on', () => {
+    const text = `[\n  {"type": "deployment", "id": "a", "service": "storefront", "environment": "production",\n   "result": "success", "startedAt": "2025-03-01T10:00:00Z", "finishedAt": "2025-03-01T10:05:00Z", "sha": "abc"},\n  {"type": "incident", "id": "b", "services": [], "severity": "SEV-9",\n   "detectedAt": "2025-03-01T10:00:00Z"}\n]\n`
+    writeFileSync(join(dir, 'events.json'), text)
+    const result = engops(['ingest', 'events', 'events.json'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('events.json:4: services: an incident names at least one service')
+    expect(result.stderr).toContain('events.json:4: severity:')
+  })
+
+  test('CSV with a type column: lists, JSON cells and empty cells', () => {
+    writeFileSync(
+      join(dir, 'events.csv'),
+      [
+        'type,id,service,environment,result,startedAt,finishedAt,sha,kind,services,severity,detectedAt,resolvedAt,causeDeployment',
+        'deployment,d1,storefront,production,success,2025-03-01T10:00:00Z,2025-03-01T10:05:00Z,abc,rollback,,,,,',
+        'incident,i1,,,,,,,,"storefront;checkout",SEV-1,2025-03-01T11:00:00Z,2025-03-01T12:00:00Z,d1',
+      ].join('\n'),
+    )
+    const result = engops(['ingest', 'events', 'events.csv'], dir)
+    expect(result.stderr).toBe('')
+    const rows = snapshot()
+    expect(rows.deployments).toMatchObject([{ id: 'd1', kind: 'rollback', labels: '[]' }])
+    expect(rows.incidents).toMatchObject([
+      { id: 'i1', services: '["storefront","checkout"]', cause_deployment: 'd1' },
+    ])
+  })
+})
+
+describe('engops ingest git', () => {
+  test('reads commits with parents, identities, times, line counts and paths; tags become releases', () => {
+    const repo = join(dir, 'shop')
+    const shas = makeRepo(repo, [
+      { at: '2025-03-01T10:00:00Z', file: 'a.txt' },
+      { at: '2025-03-02T10:00:00+02:00', file: 'b.txt', author: 'bob@example.com' },
+    ])
+    execFileSync('git', ['tag', '-a', 'v1.0.0', '-m', 'release', shas[1]!], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        GIT_COMMITTER_DATE: '2025-03-03T00:00:00Z',
+        GIT_COMMITTER_NAME: 'r',
+        GIT_COMMITTER_EMAIL: 'r@x',
+      },
+    })
+    const summary = engopsJson<{ repo: string; commits: number; releases: number; unreadable: number }[]>(
+      ['ingest', 'git', 'shop'],
+      dir,
+    )
+    expect(summary).toMatchObject([
+      { repo: 'shop', commits: 2, releases: 1, unreadable: 0, incremental: false },
+    ])
+    const rows = snapshot()
+    expect(rows.commits).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          sha: shas[1],
+          parents: shas[0],
+          author_email: 'bob@example.com',
+          authored_at: Date.parse('2025-03-02T08:00:00Z'),
+          additions: 2,
+          deletions: 0,
+        }),
+      ]),
+    )
+    expect(rows.commit_files).toContainEqual({
+      repo: 'shop',
+      sha: shas[1],
+      path: 'b.txt',
+      additions: 2,
+      deletions: 0,
+    })
+    expect(rows.releases).toEqual([
+      { repo: 'shop', name: 'v1.0.0', sha: shas[1], tagged_at: Date.parse('2025-03-03T00:00:00Z') },
+    ])
+  })
+
+  test('a second run reads only new commits; --repo names the repository', () => {
+    const repo = join(dir, 'checkout-dir')
+    makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-02T10:00:00Z' }])
+    expect(engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir).stdout).toContain(
+      'shop: 2 commits, 0 tags',
+    )
+    const again = engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir)
+    expect(again.stdout).toContain('shop: 0 new commits')
+    writeFileSync(join(repo, 'new.txt'), 'x\n')
+    execFileSync('git', ['add', '-A'], { cwd: repo })
+    execFileSync('git', ['-c', 'user.name=a', '-c', 'user.email=a@x', 'commit', '-qm', 'new'], { cwd: repo })
+    expect(engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir).stdout).toContain(
+      'shop: 1 new commits',
+    )
+    expect(snapshot().commits).toHaveLength(3)
+  })
+
+  test('pull request refs are not read', () => {
+    const repo = join(dir, 'shop')
+    const shas = makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-02T10:00:00Z' }])
+    // A PR head that is on no branch: refs/pull/1/head.
+    execFileSync('git', ['update-ref', 'refs/pull/1/head', shas[1]!], { cwd: repo })
+    execFileSync('git', ['reset', '-q', '--hard', shas[0]!], { cwd: repo })
+    engops(['ingest', 'git', 'shop'], dir)
+    expect(snapshot().commits).toHaveLength(1)
+  })
+
+  test('an unreadable object is survived: the commit is kept without line counts', () => {
+    const repo = join(dir, 'shop')
+    const shas = makeRepo(repo, [
+      { at: '2025-03-01T10:00:00Z', file: 'a.txt' },
+      { at: '2025-03-02T10:00:00Z', file: 'b.txt' },
+      { at: '2025-03-03T10:00:00Z', file: 'c.txt' },
+    ])
+    // Delete the blob that the middle commit added, as a broken partial clone would lack it.
+    const blob = execFileSync('git', ['rev-parse', `${shas[1]}:b.txt`], {
+      cwd: repo,
+      encoding: 'utf8',
+    }).trim()
+    rmSync(join(repo, '.git', 'objects', blob.slice(0, 2), blob.slice(2)))
+    expect(readdirSync(join(repo, '.git', 'objects', blob.slice(0, 2))).includes(blob.slice(2))).toBe(false)
+    const result = engops(['ingest', 'git', 'shop'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'shop: 3 commits, 0 tags; 1 stored without line counts (unreadable objects)',
+    )
+    const commits = snapshot().commits as { sha: string; additions: number | null }[]
+    expect(commits).toHaveLength(3)
+    const bySha = Object.fromEntries(commits.map((c) => [c.sha, c.additions]))
+    expect(bySha[shas[0]!]).toBe(1)
+    expect(bySha[shas[2]!]).toBe(3)
+  })
+
+  test('a path that is not a repository is a clear error and stores nothing', () => {
+    const repo = join(dir, 'shop')
+    makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }])
+    const result = engops(['ingest', 'git', 'shop', 'missing'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('missing: no such directory')
+    expect(snapshot().commits).toHaveLength(0)
+  })
+})
+
+describe('engops ingest tags', () => {
+  test('matching release tags become successful production deployments', () => {
+    const repo = join(dir, 'shop')
+    const shas = makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-05T10:00:00Z' }])
+    const tag = (name: string, sha: string) => execFileSync('git', ['tag', name, sha], { cwd: repo })
+    tag('v1.0.0', shas[0]!)
+    tag('v1.1.0', shas[1]!)
+    tag('nightly-1', shas[1]!)
+    const result = engops(['ingest', 'tags', 'shop', '--service', 'storefront', '--pattern', 'v*'], dir)
+    expect(result.stdout).toContain('2 tags matching "v*" as deployments of storefront')
+    const deployments = snapshot().deployments as {
+      id: string
+      environment: string
+      result: string
+      sha: string
+      finished_at: number
+    }[]
+    expect(deployments.map((d) => [d.id, d.sha, d.environment, d.result, d.finished_at])).toEqual([
+      ['shop:v1.0.0', shas[0], 'production', 'success', Date.parse('2025-03-01T10:00:00Z')],
+      ['shop:v1.1.0', shas[1], 'production', 'success', Date.parse('2025-03-05T10:00:00Z')],
+    ])
+    const dora = engopsJson<Record<string, any>>(
+      ['metrics', 'dora', '--from', '2025-03-01', '--to', '2025-03-08'],
+      dir,
+    )
+    expect(dora.deploymentFrequency.deployments).toBe(2)
+    // v1.0.0 is the first deployment (its commit is inside the look-back); v1.1.0 ships commit 2 at once.
+    expect(dora.leadTime).toMatchObject({ n: 2, medianSeconds: 0 })
+  })
+
+  test('an unknown service is refused before anything is read', () => {
+    makeRepo(join(dir, 'shop'), [{ at: '2025-03-01T10:00:00Z' }])
+    const result = engops(['ingest', 'tags', 'shop', '--service', 'nope'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('unknown service "nope"')
+  })
+})
