@@ -25,6 +25,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { DoraJson } from '../src/engine/engine.js'
 import { engops, engopsJson, makeRepo, ndjson, tempDir } from './helpers.js'
 
 const H = 3600
@@ -163,10 +164,7 @@ const PERIOD = ['--from', '2025-03-01', '--to', '2025-04-01']
 
 describe('DORA on a hand-computed history', () => {
   test('storefront: every number and tier under the default profile', () => {
-    const result = engopsJson<Record<string, any>>(
-      ['metrics', 'dora', '--service', 'storefront', ...PERIOD],
-      dir,
-    )
+    const result = engopsJson<DoraJson>(['metrics', 'dora', '--service', 'storefront', ...PERIOD], dir)
     expect(result.period).toEqual({
       from: '2025-03-01T00:00:00.000Z',
       to: '2025-04-01T00:00:00.000Z',
@@ -212,12 +210,12 @@ describe('DORA on a hand-computed history', () => {
   })
 
   test('explain names the reason for every failed deployment and skips the failed run', () => {
-    const result = engopsJson<Record<string, any>>(
+    const result = engopsJson<DoraJson>(
       ['metrics', 'dora', '--service', 'storefront', '--explain', ...PERIOD],
       dir,
     )
     const failures = Object.fromEntries(
-      result.explain.deployments.map((d: { id: string; failures: { reason: string; ref: string }[] }) => [
+      result.explain!.deployments.map((d: { id: string; failures: { reason: string; ref: string }[] }) => [
         d.id,
         d.failures.map((f) => `${f.reason}:${f.ref}`).sort(),
       ]),
@@ -232,24 +230,24 @@ describe('DORA on a hand-computed history', () => {
       D8: [],
       D9: ['incident-sha:I4'],
     })
-    const changes = result.explain.changes.map(
+    const changes = result.explain!.changes.map(
       (ch: { sha: string; deployment: string }) => `${ch.sha}@${ch.deployment}`,
     )
     expect(changes).toContain(`${c[1]}@D1`)
     expect(changes).not.toContain(`${c[0]}@D1`)
-    const i3 = result.explain.incidents.find((i: { id: string }) => i.id === 'I3')
-    expect(i3.causedBy).toEqual([])
+    const i3 = result.explain!.incidents.find((i: { id: string }) => i.id === 'I3')
+    expect(i3?.causedBy).toEqual([])
   })
 
   test('a team sees its own services; the org sees both', () => {
-    const web = engopsJson<Record<string, any>>(['metrics', 'dora', '--team', 'web', ...PERIOD], dir)
+    const web = engopsJson<DoraJson>(['metrics', 'dora', '--team', 'web', ...PERIOD], dir)
     expect(web.deploymentFrequency.deployments).toBe(8)
     expect(web.scope).toEqual({ kind: 'team', id: 'web' })
-    const pay = engopsJson<Record<string, any>>(['metrics', 'dora', '--team', 'pay', ...PERIOD], dir)
+    const pay = engopsJson<DoraJson>(['metrics', 'dora', '--team', 'pay', ...PERIOD], dir)
     expect(pay.deploymentFrequency.deployments).toBe(1)
     expect(pay.leadTime).toMatchObject({ n: 1, medianSeconds: 2 * H })
     expect(pay.changeFailureRate).toEqual({ deployments: 1, failed: 1, rate: 1, tier: 'low' })
-    const org = engopsJson<Record<string, any>>(['metrics', 'dora', ...PERIOD], dir)
+    const org = engopsJson<DoraJson>(['metrics', 'dora', ...PERIOD], dir)
     expect(org.deploymentFrequency.deployments).toBe(9)
     expect(org.changeFailureRate).toEqual({ deployments: 9, failed: 5, rate: 5 / 9, tier: 'low' })
     expect(org.timeToRestore.n).toBe(5)
@@ -258,7 +256,7 @@ describe('DORA on a hand-computed history', () => {
   })
 
   test('the dora-2021 and dora-2023 profiles rate the same numbers differently', () => {
-    const y2021 = engopsJson<Record<string, any>>(
+    const y2021 = engopsJson<DoraJson>(
       ['metrics', 'dora', '--service', 'storefront', '--profile', 'dora-2021', ...PERIOD],
       dir,
     )
@@ -268,7 +266,7 @@ describe('DORA on a hand-computed history', () => {
       y2021.changeFailureRate.tier,
       y2021.timeToRestore.tier,
     ]).toEqual(['high', 'high', 'low', 'high'])
-    const y2023 = engopsJson<Record<string, any>>(
+    const y2023 = engopsJson<DoraJson>(
       ['metrics', 'dora', '--service', 'storefront', '--profile', 'dora-2023', ...PERIOD],
       dir,
     )

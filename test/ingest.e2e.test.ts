@@ -7,6 +7,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { DoraJson } from '../src/engine/engine.js'
 import { engops, engopsJson, makeRepo, ndjson, tempDir } from './helpers.js'
 
 let dir: string
@@ -291,10 +292,7 @@ describe('engops ingest tags', () => {
       ['shop:v1.0.0', shas[0], 'production', 'success', Date.parse('2025-03-01T10:00:00Z')],
       ['shop:v1.1.0', shas[1], 'production', 'success', Date.parse('2025-03-05T10:00:00Z')],
     ])
-    const dora = engopsJson<Record<string, any>>(
-      ['metrics', 'dora', '--from', '2025-03-01', '--to', '2025-03-08'],
-      dir,
-    )
+    const dora = engopsJson<DoraJson>(['metrics', 'dora', '--from', '2025-03-01', '--to', '2025-03-08'], dir)
     expect(dora.deploymentFrequency.deployments).toBe(2)
     // v1.0.0 is the first deployment (its commit is inside the look-back); v1.1.0 ships commit 2 at once.
     expect(dora.leadTime).toMatchObject({ n: 2, medianSeconds: 0 })

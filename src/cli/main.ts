@@ -9,7 +9,7 @@ import { orgJsonSchema } from '../config/json-schema.js'
 import { CONFIG_FILE_NAME, loadConfigFile } from '../config/load-config.js'
 import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
-import { Engine } from '../engine/engine.js'
+import { doraJson, Engine } from '../engine/engine.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
 import { formatCount, styleFor } from './output.js'
@@ -170,11 +170,7 @@ export function buildProgram(): Command {
         await withEngine(command, async (engine) => {
           const answer = await engine.dora(options)
           if (options.json) {
-            return json({
-              scope: answer.scope,
-              ...answer.summary,
-              ...(options.explain ? { explain: answer.details } : {}),
-            })
+            return json(doraJson(answer, options.explain))
           }
           const style = styleFor(process.stdout)
           out(renderDora(answer, engine.org.org.name, style))

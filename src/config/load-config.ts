@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
-import { EngopsError, type ErrorDetail } from '../model/errors.js'
+import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
 import { type OrgFile, orgFileSchema } from '../model/org.js'
 
 export const CONFIG_FILE_NAME = 'engops.yaml'
@@ -17,15 +17,6 @@ export interface LoadedConfig {
 }
 
 type Path = (string | number)[]
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = ''
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`
-    else out += out ? `.${String(key)}` : String(key)
-  }
-  return out
-}
 
 export function loadConfigFile(file: string): LoadedConfig {
   const absolute = resolve(file)
@@ -40,7 +31,7 @@ export function loadConfigFile(file: string): LoadedConfig {
 
 export function parseConfig(text: string, file: string): LoadedConfig {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true })
   if (doc.errors.length > 0) {
     throw new EngopsError(
       'CONFIG_INVALID',

@@ -56,6 +56,13 @@ export interface DoraAnswer {
   details: DoraDetails
 }
 
+/** The stable JSON contract of `metrics dora --json`: durations in seconds, rates as fractions. */
+export type DoraJson = { scope: Scope } & DoraSummary & { explain?: DoraDetails }
+
+export function doraJson(answer: DoraAnswer, explain = false): DoraJson {
+  return { scope: answer.scope, ...answer.summary, ...(explain ? { explain: answer.details } : {}) }
+}
+
 /** Everything DORA needs, loaded once and reusable across scopes and periods. */
 interface DoraDataset {
   attribution: Attribution

@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { formatPath } from '../config/load-config.js'
-import { EngopsError, type ErrorDetail } from '../model/errors.js'
+import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
 import { type EngopsEvent, type EventType, eventSchemas, eventTypes, knownFields } from '../model/events.js'
 
 export interface ParsedEvent {
@@ -44,6 +43,7 @@ export function parseEventText(text: string, file: string): ParsedEvent[] {
     if (parsed) events.push(parsed)
   }
   if (problems.length > 0) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     const shown = problems.slice(0, MAX_REPORTED)
     const more = problems.length - shown.length
     const suffix = more > 0 ? ` (first ${MAX_REPORTED} shown)` : ''

@@ -37,3 +37,13 @@ export function formatDetail(detail: ErrorDetail): string {
   const head = [where, detail.path].filter(Boolean).join(': ')
   return head ? `${head}: ${detail.message}` : detail.message
 }
+
+/** `teams[2].members[0]`: a zod / YAML path as people write it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out
+}
