@@ -15,15 +15,22 @@ afterEach(() => cleanup())
 describe('org file commands', () => {
   test('init writes a commented starter that validates, and refuses to overwrite', () => {
     expect(engops(['init'], dir).code).toBe(0)
-    expect(readFileSync(join(dir, 'engops.yaml'), 'utf8')).toContain('# engops.yaml — your organization as code.')
-    expect(engops(['validate'], dir).stdout).toContain('engops.yaml: valid — 1 teams, 2 people, 1 services, 1 SLOs')
+    expect(readFileSync(join(dir, 'engops.yaml'), 'utf8')).toContain(
+      '# engops.yaml — your organization as code.',
+    )
+    expect(engops(['validate'], dir).stdout).toContain(
+      'engops.yaml: valid — 1 teams, 2 people, 1 services, 1 SLOs',
+    )
     const again = engops(['init'], dir)
     expect(again.code).toBe(2)
     expect(again.stderr).toContain('already exists (use --force to overwrite)')
   })
 
   test('validate names file, line and path, and exits non-zero', () => {
-    writeFileSync(join(dir, 'org.yaml'), 'org: { name: Acme }\nteams:\n  - { id: web, name: Web, type: stream-aligned, members: [ghost] }\n')
+    writeFileSync(
+      join(dir, 'org.yaml'),
+      'org: { name: Acme }\nteams:\n  - { id: web, name: Web, type: stream-aligned, members: [ghost] }\n',
+    )
     const result = engops(['validate', 'org.yaml'], dir)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('org.yaml: 1 problem')
@@ -59,23 +66,43 @@ describe('engops demo', () => {
     expect(a.stdout).toContain('DORA metrics — Acme (organization)')
     expect(a.stdout).toContain('2026-06-01 → 2026-07-01')
     engops(['demo', '--dir', 'b', '--seed', '7', '--end', '2026-06-30', '--quiet'], dir)
-    for (const file of ['engops.yaml', 'commits.ndjson', 'pull-requests.ndjson', 'deployments.ndjson', 'incidents.ndjson']) {
-      expect(readFileSync(join(dir, 'b', file), 'utf8'), file).toBe(readFileSync(join(dir, 'a', file), 'utf8'))
+    for (const file of [
+      'engops.yaml',
+      'commits.ndjson',
+      'pull-requests.ndjson',
+      'deployments.ndjson',
+      'incidents.ndjson',
+    ]) {
+      expect(readFileSync(join(dir, 'b', file), 'utf8'), file).toBe(
+        readFileSync(join(dir, 'a', file), 'utf8'),
+      )
     }
     const demo = join(dir, 'a')
     expect(engops(['validate'], demo).code).toBe(0)
     // Beta's reviews slowed down: pickup and lead time rise between spring and the last month.
-    const spring = engopsJson<DoraJson>(['metrics', 'dora', '--team', 'beta', '--from', '2026-02-01', '--to', '2026-04-01'], demo)
-    const recent = engopsJson<DoraJson>(['metrics', 'dora', '--team', 'beta', '--from', '2026-06-01', '--to', '2026-07-01'], demo)
-    expect(recent.leadTime.stages.pickup.medianSeconds!).toBeGreaterThan(3 * spring.leadTime.stages.pickup.medianSeconds!)
+    const spring = engopsJson<DoraJson>(
+      ['metrics', 'dora', '--team', 'beta', '--from', '2026-02-01', '--to', '2026-04-01'],
+      demo,
+    )
+    const recent = engopsJson<DoraJson>(
+      ['metrics', 'dora', '--team', 'beta', '--from', '2026-06-01', '--to', '2026-07-01'],
+      demo,
+    )
+    expect(recent.leadTime.stages.pickup.medianSeconds!).toBeGreaterThan(
+      3 * spring.leadTime.stages.pickup.medianSeconds!,
+    )
     expect(recent.leadTime.medianSeconds!).toBeGreaterThan(spring.leadTime.medianSeconds!)
     // Payments burns its error budget: its change failure rate in the last weeks is far above the org's.
-    const payments = engopsJson<DoraJson>(['metrics', 'dora', '--service', 'payments', '--from', '2026-05-20', '--to', '2026-07-01'], demo)
+    const payments = engopsJson<DoraJson>(
+      ['metrics', 'dora', '--service', 'payments', '--from', '2026-05-20', '--to', '2026-07-01'],
+      demo,
+    )
     const org = engopsJson<DoraJson>(['metrics', 'dora', '--from', '2026-05-20', '--to', '2026-07-01'], demo)
     expect(payments.changeFailureRate.rate!).toBeGreaterThan(2 * org.changeFailureRate.rate!)
     // Every team and tier is there, and the hub team has many dependents.
     const yaml = readFileSync(join(demo, 'engops.yaml'), 'utf8')
-    for (const type of ['stream-aligned', 'platform', 'enabling', 'complicated-subsystem']) expect(yaml).toContain(`type: ${type}`)
+    for (const type of ['stream-aligned', 'platform', 'enabling', 'complicated-subsystem'])
+      expect(yaml).toContain(`type: ${type}`)
     expect(yaml.match(/provider: platform/g)).toHaveLength(4)
     expect(yaml).toContain('kr-lead-time')
   })

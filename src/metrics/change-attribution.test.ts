@@ -8,12 +8,40 @@ const T0 = Date.parse('2025-03-01T00:00:00Z')
 
 function commit(repo: string, sha: string, parents: string[], hours: number): Commit {
   const at = T0 + hours * HOUR
-  return { repo, sha, parents, authorName: 'ana', authorEmail: 'ana@x', authoredAt: at, committedAt: at, additions: 1, deletions: 0 }
+  return {
+    repo,
+    sha,
+    parents,
+    authorName: 'ana',
+    authorEmail: 'ana@x',
+    authoredAt: at,
+    committedAt: at,
+    additions: 1,
+    deletions: 0,
+  }
 }
 
-function deployment(id: string, service: string, sha: string, hours: number, extra: Partial<Deployment> = {}): Deployment {
+function deployment(
+  id: string,
+  service: string,
+  sha: string,
+  hours: number,
+  extra: Partial<Deployment> = {},
+): Deployment {
   const at = T0 + hours * HOUR
-  return { source: 's', id, service, environment: 'production', result: 'success', startedAt: at - 60_000, finishedAt: at, sha, kind: 'regular', labels: [], ...extra }
+  return {
+    source: 's',
+    id,
+    service,
+    environment: 'production',
+    result: 'success',
+    startedAt: at - 60_000,
+    finishedAt: at,
+    sha,
+    kind: 'regular',
+    labels: [],
+    ...extra,
+  }
 }
 
 function pr(repo: string, number: number, merged: number, fields: Partial<PullRequest>): PullRequest {
@@ -72,7 +100,14 @@ describe('graph-based change attribution', () => {
       commit('r', 'm', ['a', 'f2'], 4),
     ]
     const prs = [pr('r', 2, 4, { mergeSha: 'm', commits: ['f1', 'f2'] })]
-    const attribution = attributeChanges(services, [deployment('d1', 'api', 'a', 1.5), deployment('d2', 'api', 'm', 5)], commits, prs, () => undefined, options)
+    const attribution = attributeChanges(
+      services,
+      [deployment('d1', 'api', 'a', 1.5), deployment('d2', 'api', 'm', 5)],
+      commits,
+      prs,
+      () => undefined,
+      options,
+    )
     expect(changesOf(attribution, 'd2').sort()).toEqual(['f1', 'f2'])
   })
 
@@ -82,14 +117,25 @@ describe('graph-based change attribution', () => {
       { id: 'api', repositories: [{ name: 'mono', paths: ['api/'] }] },
     ]
     const commits = [commit('mono', 'a', [], 1), commit('mono', 'w', ['a'], 2), commit('mono', 'x', ['w'], 3)]
-    const files: Record<string, string[]> = { a: ['README.md'], w: ['web/index.ts'], x: ['api/server.ts', 'docs/x.md'] }
+    const files: Record<string, string[]> = {
+      a: ['README.md'],
+      w: ['web/index.ts'],
+      x: ['api/server.ts', 'docs/x.md'],
+    }
     const deployments = [
       deployment('w0', 'web', 'a', 1.5),
       deployment('a0', 'api', 'a', 1.5),
       deployment('w1', 'web', 'x', 4),
       deployment('a1', 'api', 'x', 4),
     ]
-    const attribution = attributeChanges(services, deployments, commits, [], (_repo, sha) => files[sha], options)
+    const attribution = attributeChanges(
+      services,
+      deployments,
+      commits,
+      [],
+      (_repo, sha) => files[sha],
+      options,
+    )
     expect(changesOf(attribution, 'w1')).toEqual(['w'])
     expect(changesOf(attribution, 'a1')).toEqual(['x'])
   })
@@ -105,7 +151,14 @@ describe('graph-based change attribution', () => {
       pr('r', 1, -20 * 24 + 1, { mergeSha: 'old', commits: ['old'] }),
       pr('r', 2, -23, { mergeSha: 'new', commits: ['new'] }),
     ]
-    const attribution = attributeChanges(services, [deployment('d1', 'api', 'direct', 0)], commits, prs, () => undefined, options)
+    const attribution = attributeChanges(
+      services,
+      [deployment('d1', 'api', 'direct', 0)],
+      commits,
+      prs,
+      () => undefined,
+      options,
+    )
     const first = [...attribution.deployments.values()][0]!
     expect(first.first).toBe(true)
     expect(first.changes.map((c) => c.sha).sort()).toEqual(['direct', 'new'])
