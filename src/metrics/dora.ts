@@ -234,8 +234,13 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
   const { period, timeZone, profile, scope, attribution, links } = input
   const inScope = (service: string) => scope === null || scope.has(service)
 
-  const shipped = [...attribution.deployments.values()]
-    .filter((entry) => inScope(entry.deployment.service) && inPeriod(entry.deployment.finishedAt, period))
+  // A team or service reads only its own deployment groups, not the whole organization's.
+  const candidates =
+    scope === null
+      ? attribution.deployments.values()
+      : [...scope].flatMap((service) => (attribution.groups.get(service) ?? []).flat())
+  const shipped = [...candidates]
+    .filter((entry) => inPeriod(entry.deployment.finishedAt, period))
     .sort((a, b) => a.deployment.finishedAt - b.deployment.finishedAt)
 
   const details: DoraDetails = { deployments: [], changes: [], pullRequests: [], incidents: [] }
