@@ -63,6 +63,19 @@ describe('engops demo', () => {
     const a = engops(['demo', '--dir', 'a', '--seed', '7', '--end', '2026-06-30'], dir)
     expect(a.code).toBe(0)
     expect(a.stderr).toMatch(/demo organization in .*: 6 teams, 32 people, 12 services; [\d,]+ commits/)
+    // The data later views need: sprints and work items, surveys, people, hiring, cost, SLIs.
+    for (const type of [
+      'work_item',
+      'sprint',
+      'survey_response',
+      'person_event',
+      'requisition',
+      'cost',
+      'business',
+      'sli',
+    ]) {
+      expect(a.stderr).toMatch(new RegExp(`[\\d,]+ ${type}\\b`))
+    }
     expect(a.stdout).toContain('DORA metrics — Acme (organization)')
     expect(a.stdout).toContain('2026-06-01 → 2026-07-01')
     engops(['demo', '--dir', 'b', '--seed', '7', '--end', '2026-06-30', '--quiet'], dir)

@@ -40,6 +40,7 @@ function snapshot(): Record<string, unknown[]> {
       'incidents',
       'pull_requests',
       'ingest_state',
+      'records',
     ]
     return Object.fromEntries(tables.map((t) => [t, db.prepare(`select * from ${t} order by 1, 2`).all()]))
   } finally {
@@ -88,9 +89,19 @@ describe('engops ingest events', () => {
         authoredAt: '2025-03-01T08:00:00Z',
         committedAt: '2025-03-01T08:00:00Z',
       },
+      {
+        type: 'sprint',
+        id: 'web-1',
+        team: 'web',
+        start: '2025-03-03',
+        end: '2025-03-17',
+        committed: 30,
+        completed: 24,
+      },
+      { type: 'cost', month: '2025-03', category: 'cloud', vendor: 'AWS', team: 'web', amount: 1200 },
     ])
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).stdout).toContain(
-      'stored 2 deployments, 1 incidents, 1 pull requests, 1 commits from 1 file',
+      'stored 2 deployments, 1 incidents, 1 pull requests, 1 commits, 1 sprint, 1 cost from 1 file',
     )
     const first = snapshot()
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).code).toBe(0)
@@ -101,6 +112,10 @@ describe('engops ingest events', () => {
       (first.deployments as { id: string; extra: string | null }[]).find((d) => d.id === 'd2')?.extra,
     ).toBe('{"pipeline":"deploy.yml"}')
     expect((first.incidents as { severity: string }[])[0]?.severity).toBe('SEV-2')
+    expect(first.records).toMatchObject([
+      { type: 'cost', id: '2025-03:cloud:AWS:web', at: Date.parse('2025-03-01T00:00:00Z'), scope: 'web' },
+      { type: 'sprint', id: 'web-1', at: Date.parse('2025-03-17T00:00:00Z'), scope: 'web' },
+    ])
   })
 
   test('a file with one bad line stores nothing and names the line and field', () => {

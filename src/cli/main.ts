@@ -106,15 +106,16 @@ export function buildProgram(): Command {
 
   ingest
     .command('events <files...>')
-    .description('load NDJSON, JSON or CSV event files (deployment, incident, pull_request, commit)')
+    .description('load NDJSON, JSON or CSV event files (deployments, incidents, PRs, commits, work items, …)')
     .option('--source <name>', 'source of events that do not name one (default: events)')
     .option('--json', 'print the summary as JSON')
     .action(async (files: string[], options: { source?: string; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
         const summary = await engine.ingestEvents(files, options.source)
         if (options.json) return json(summary)
+        const other = Object.entries(summary.other).map(([type, n]) => `, ${n} ${type}`)
         out(
-          `stored ${summary.deployments} deployments, ${summary.incidents} incidents, ${summary.pullRequests} pull requests, ${summary.commits} commits from ${files.length} file${files.length === 1 ? '' : 's'}`,
+          `stored ${summary.deployments} deployments, ${summary.incidents} incidents, ${summary.pullRequests} pull requests, ${summary.commits} commits${other.join('')} from ${files.length} file${files.length === 1 ? '' : 's'}`,
         )
       })
     })
@@ -206,8 +207,11 @@ export function buildProgram(): Command {
         })
         try {
           const summary = await engine.ingestEvents(demo.eventFiles, 'demo')
+          const other = Object.entries(summary.other)
+            .map(([type, n]) => `${formatCount(n)} ${type}`)
+            .join(', ')
           process.stderr.write(
-            `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${formatCount(summary.commits)} commits, ${formatCount(summary.pullRequests)} pull requests, ${formatCount(summary.deployments)} deployments, ${formatCount(summary.incidents)} incidents\n`,
+            `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${formatCount(summary.commits)} commits, ${formatCount(summary.pullRequests)} pull requests, ${formatCount(summary.deployments)} deployments, ${formatCount(summary.incidents)} incidents; ${other}\n`,
           )
           if (options.quiet) return
           const answer = await engine.dora({ now: demo.now })

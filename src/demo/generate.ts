@@ -13,6 +13,7 @@ import { stringify } from 'yaml'
 import { EngopsError } from '../model/errors.js'
 import { DAY } from '../model/time.js'
 import { type EventSink, simulateRepository } from './history.js'
+import { type OperationsSink, simulateOperations } from './operations.js'
 import { type DemoOrganization, largeOrganization, smallOrganization } from './organization.js'
 import { Random } from './random.js'
 
@@ -46,6 +47,7 @@ export function generateDemo(options: DemoOptions): DemoResult {
   const repos = new Map<string, DemoOrganization['services']>()
   for (const service of org.services) repos.set(service.repo, [...(repos.get(service.repo) ?? []), service])
   const counters = { incident: 0 }
+  const troubled = new Set(options.scale === 'small' ? ['payments'] : [])
   for (const [repo, services] of repos) {
     const team = teams.get(services[0]!.owner)!
     const teamRepos = new Set(org.services.filter((s) => s.owner === team.id).map((s) => s.repo)).size
@@ -57,7 +59,7 @@ export function generateDemo(options: DemoOptions): DemoResult {
         people,
         start,
         end,
-        troubled: new Set(options.scale === 'small' ? ['payments'] : []),
+        troubled,
         withFiles: services.some((service) => service.path !== undefined),
         teamRepos,
       },
@@ -67,11 +69,14 @@ export function generateDemo(options: DemoOptions): DemoResult {
     )
   }
 
+  const operations: OperationsSink = { sprints: [], surveys: [], people: [], costs: [], sli: [] }
+  simulateOperations(org, { start, end }, random, operations, troubled)
+
   mkdirSync(options.dir, { recursive: true })
   const configFile = join(options.dir, 'engops.yaml')
   writeFileSync(configFile, orgYaml(org, options, end))
   const eventFiles: string[] = []
-  for (const [name, lines] of Object.entries(sink)) {
+  for (const [name, lines] of Object.entries({ ...sink, ...operations })) {
     const file = join(options.dir, `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ndjson`)
     writeFileSync(file, lines.length > 0 ? `${lines.join('\n')}\n` : '')
     eventFiles.push(file)

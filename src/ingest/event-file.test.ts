@@ -86,11 +86,44 @@ describe('event files', () => {
       }
     }
     expect(problems('{"id":"x"}\n{"type":"deployed"}\n{oops\n')).toEqual([
-      '1:type:missing; expected one of deployment, incident, pull_request, commit',
-      '2:type:unknown event type "deployed"; expected one of deployment, incident, pull_request, commit',
+      '1:type:missing; expected one of deployment, incident, pull_request, commit, work_item, sprint, survey_response, person_event, requisition, cost, business, sli',
+      '2:type:unknown event type "deployed"; expected one of deployment, incident, pull_request, commit, work_item, sprint, survey_response, person_event, requisition, cost, business, sli',
       expect.stringMatching(/^3::not valid JSON/),
     ])
     expect(problems('')).toEqual([])
+  })
+
+  test('the other families: work items with status history, surveys that need a score, costs by month', () => {
+    const parsed = parseEventText(
+      [
+        '{"type":"work_item","team":"web","key":"WEB-1","itemType":"Bug","points":3,"createdAt":"2025-03-01T09:00:00Z","statusChanges":[{"status":"in-progress","at":"2025-03-02T09:00:00Z"},{"status":"done","at":"2025-03-03T09:00:00Z"}],"foundIn":"customer"}',
+        '{"type":"cost","month":"2025-03","category":"cloud","vendor":"AWS","team":"web","amount":"1200.50"}',
+      ].join('\n'),
+      'ops.ndjson',
+    )
+    expect(parsed.map((p) => p.event)).toMatchObject([
+      {
+        type: 'work_item',
+        itemType: 'bug',
+        statusChanges: [
+          { status: 'in-progress', at: Date.parse('2025-03-02T09:00:00Z') },
+          { status: 'done' },
+        ],
+      },
+      { type: 'cost', amount: 1200.5 },
+    ])
+    expect(() =>
+      parseEventText(
+        '{"type":"survey_response","id":"r1","survey":"q1","team":"web","question":"engagement","at":"2025-03-01"}',
+        's.ndjson',
+      ),
+    ).toThrow(EngopsError)
+    expect(() =>
+      parseEventText(
+        '{"type":"cost","month":"2025-13","category":"cloud","vendor":"AWS","amount":1}',
+        'c.ndjson',
+      ),
+    ).toThrow(/1 invalid record/)
   })
 
   test('pull requests default their id and accept reviews as JSON in a CSV cell', () => {

@@ -2,8 +2,9 @@
  * `engops ingest events`: event files into the store. All files of one call are read and
  * validated before anything is written, and the write is one transaction.
  */
+import type { RecordEvent } from '../model/events.js'
 import type { Commit, CommitFile, Deployment, Incident, PullRequest } from '../model/types.js'
-import type { StoreWriter } from '../store/store.js'
+import type { StoredRecord, StoreWriter } from '../store/store.js'
 import type { ParsedEvent } from './event-file.js'
 
 export const DEFAULT_EVENT_SOURCE = 'events'
@@ -16,10 +17,48 @@ export interface EventBatch {
   pullRequests: WithExtra<PullRequest>[]
   commits: { source: string; commit: WithExtra<Commit> }[]
   commitFiles: CommitFile[]
+  records: StoredRecord[]
+}
+
+const monthStart = (month: string) => Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1)
+
+/** The identity, time and scope by which a generic event is stored and filtered. */
+function recordKey(event: RecordEvent): { id: string; at: number; scope: string | null } {
+  switch (event.type) {
+    case 'work_item': {
+      const last = event.statusChanges.at(-1)
+      return { id: event.id ?? event.key, at: last?.at ?? event.createdAt, scope: event.team }
+    }
+    case 'sprint':
+      return { id: event.id, at: event.end, scope: event.team }
+    case 'survey_response':
+      return { id: event.id, at: event.at, scope: event.team }
+    case 'person_event':
+      return { id: event.id, at: event.at, scope: event.person }
+    case 'requisition':
+      return { id: event.id, at: event.opened, scope: event.team }
+    case 'cost':
+      return {
+        id: event.id ?? [event.month, event.category, event.vendor, event.team ?? ''].join(':'),
+        at: monthStart(event.month),
+        scope: event.team ?? null,
+      }
+    case 'business':
+      return { id: event.id ?? event.month, at: monthStart(event.month), scope: null }
+    case 'sli':
+      return { id: event.id ?? `${event.slo}:${event.start}`, at: event.end, scope: event.slo }
+  }
 }
 
 export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAULT_EVENT_SOURCE): EventBatch {
-  const batch: EventBatch = { deployments: [], incidents: [], pullRequests: [], commits: [], commitFiles: [] }
+  const batch: EventBatch = {
+    deployments: [],
+    incidents: [],
+    pullRequests: [],
+    commits: [],
+    commitFiles: [],
+    records: [],
+  }
   for (const { event, extra } of parsed) {
     const source = event.source ?? defaultSource
     switch (event.type) {
@@ -94,6 +133,15 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAUL
           batch.commitFiles.push({ repo: event.repo, sha: event.sha, path, additions: null, deletions: null })
         }
         break
+      default: {
+        const { source: _source, ...fields } = event
+        batch.records.push({
+          type: event.type,
+          source,
+          ...recordKey(event),
+          payload: { ...fields, ...extra },
+        })
+      }
     }
   }
   return batch
@@ -104,6 +152,8 @@ export interface EventIngestSummary {
   incidents: number
   pullRequests: number
   commits: number
+  /** Events of the other families, by type. */
+  other: Record<string, number>
 }
 
 export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
@@ -118,7 +168,11 @@ export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): P
   }
   for (const [source, commits] of bySource) await writer.upsertCommits(source, commits)
   await writer.upsertCommitFiles(batch.commitFiles)
+  await writer.upsertRecords(batch.records)
+  const other: Record<string, number> = {}
+  for (const record of batch.records) other[record.type] = (other[record.type] ?? 0) + 1
   return {
+    other,
     deployments: batch.deployments.length,
     incidents: batch.incidents.length,
     pullRequests: batch.pullRequests.length,

@@ -146,12 +146,142 @@ export const commitEvent = z.looseObject({
   files: cellList(text).default([]),
 })
 
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month like 2025-03')
+const amount = z.coerce.number().nonnegative()
+
+export const workItemEvent = z.looseObject({
+  ...base,
+  type: z.literal('work_item'),
+  /** Defaults to `key`. */
+  id: idText.optional(),
+  team: text,
+  key: text,
+  itemType: lowercaseEnum(['story', 'bug', 'task', 'incident', 'tech-debt'] as const),
+  points: z.coerce.number().nonnegative().optional(),
+  createdAt: isoTime,
+  /** Status history, oldest first: `{status, at}` with status todo | in-progress | review | blocked | done. */
+  statusChanges: cellList(
+    z.looseObject({
+      status: lowercaseEnum(['todo', 'in-progress', 'review', 'blocked', 'done'] as const),
+      at: isoTime,
+    }),
+  ).default([]),
+  sprint: text.optional(),
+  foundIn: lowercaseEnum(['pre-release', 'production', 'customer'] as const).optional(),
+})
+
+export const sprintEvent = z.looseObject({
+  ...base,
+  type: z.literal('sprint'),
+  id: idText,
+  team: text,
+  name: text.optional(),
+  start: isoTime,
+  end: isoTime,
+  /** Points committed at sprint start; scope added later is `added`, not commitment. */
+  committed: amount,
+  completed: amount,
+  added: amount.default(0),
+})
+
+export const surveyResponseEvent = z
+  .looseObject({
+    ...base,
+    type: z.literal('survey_response'),
+    id: idText,
+    survey: text,
+    team: text,
+    question: text,
+    score: z.coerce.number().int().min(1).max(5).optional(),
+    nps: z.coerce.number().int().min(0).max(10).optional(),
+    at: isoTime,
+  })
+  .refine((response) => response.score !== undefined || response.nps !== undefined, {
+    message: 'a response has a score (1–5) or an nps (0–10)',
+    path: ['score'],
+  })
+
+export const personEvent = z.looseObject({
+  ...base,
+  type: z.literal('person_event'),
+  id: idText,
+  person: text,
+  kind: lowercaseEnum(['hire', 'leave', 'move'] as const),
+  at: isoTime,
+  team: text.optional(),
+  fromTeam: text.optional(),
+  voluntary: flag.optional(),
+  regrettable: flag.optional(),
+})
+
+export const requisitionEvent = z.looseObject({
+  ...base,
+  type: z.literal('requisition'),
+  id: idText,
+  role: text,
+  team: text,
+  opened: isoTime,
+  filled: isoTime.optional(),
+  /** Candidates per funnel stage, e.g. {applied, screened, interviewed, offered}. */
+  stages: z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim().startsWith('{') ? JSON.parse(value) : value),
+      z.record(z.string(), z.coerce.number().int().nonnegative()),
+    )
+    .default({}),
+  offersMade: count.default(0),
+  offersAccepted: count.default(0),
+})
+
+export const costEvent = z.looseObject({
+  ...base,
+  type: z.literal('cost'),
+  /** Defaults to `month:category:vendor:team`. */
+  id: idText.optional(),
+  month,
+  category: lowercaseEnum(['cloud', 'tooling', 'headcount'] as const),
+  vendor: text,
+  team: text.optional(),
+  amount,
+})
+
+export const businessEvent = z.looseObject({
+  ...base,
+  type: z.literal('business'),
+  /** Defaults to `month`. */
+  id: idText.optional(),
+  month,
+  revenue: amount.optional(),
+  activeUsers: count.optional(),
+  forecastCloudSpend: amount.optional(),
+})
+
+export const sliEvent = z.looseObject({
+  ...base,
+  type: z.literal('sli'),
+  /** Defaults to `slo:start`. */
+  id: idText.optional(),
+  slo: text,
+  start: isoTime,
+  end: isoTime,
+  good: amount,
+  total: amount,
+})
+
 /** Every event type the reader knows, keyed by its `type`. Later event families add entries here. */
 export const eventSchemas = {
   deployment: deploymentEvent,
   incident: incidentEvent,
   pull_request: pullRequestEvent,
   commit: commitEvent,
+  work_item: workItemEvent,
+  sprint: sprintEvent,
+  survey_response: surveyResponseEvent,
+  person_event: personEvent,
+  requisition: requisitionEvent,
+  cost: costEvent,
+  business: businessEvent,
+  sli: sliEvent,
 } as const
 
 export type EventType = keyof typeof eventSchemas
@@ -159,7 +289,11 @@ export type DeploymentEvent = z.output<typeof deploymentEvent>
 export type IncidentEvent = z.output<typeof incidentEvent>
 export type PullRequestEvent = z.output<typeof pullRequestEvent>
 export type CommitEvent = z.output<typeof commitEvent>
-export type EngopsEvent = DeploymentEvent | IncidentEvent | PullRequestEvent | CommitEvent
+export type EngopsEvent = { [K in EventType]: z.output<(typeof eventSchemas)[K]> }[EventType]
+
+/** Event types kept in the generic record table (everything but the DORA core). */
+export type RecordEventType = Exclude<EventType, 'deployment' | 'incident' | 'pull_request' | 'commit'>
+export type RecordEvent = Extract<EngopsEvent, { type: RecordEventType }>
 
 export const eventTypes = Object.keys(eventSchemas) as EventType[]
 

@@ -101,6 +101,21 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0002_records': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('records')
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('scope', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('records_pk', ['type', 'source', 'id'])
+        .execute()
+      await db.schema.createIndex('records_type_at').on('records').columns(['type', 'at']).execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -80,6 +80,20 @@ export interface PullRequestsTable {
   extra: string | null
 }
 
+/**
+ * Events of the other families (work items, sprints, surveys, people, hiring, cost, business,
+ * SLI samples): one row each, the validated event as JSON, with the time and the team or
+ * service it belongs to pulled out for filtering.
+ */
+export interface RecordsTable {
+  type: string
+  source: string
+  id: string
+  at: number
+  scope: string | null
+  payload: string
+}
+
 /** Small key → JSON value facts about past ingests (for example the ref tips already read). */
 export interface IngestStateTable {
   key: string
@@ -94,4 +108,5 @@ export interface Database {
   incidents: IncidentsTable
   pull_requests: PullRequestsTable
   ingest_state: IngestStateTable
+  records: RecordsTable
 }

@@ -21,6 +21,16 @@ import type {
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 
+/** A generic event as stored: its identity, time and scope, and the event itself. */
+export interface StoredRecord {
+  type: string
+  source: string
+  id: string
+  at: number
+  scope: string | null
+  payload: Record<string, unknown>
+}
+
 /** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
 const BATCH = 400
 
@@ -68,6 +78,7 @@ export class Store {
       'incidents',
       'pull_requests',
       'ingest_state',
+      'records',
     ] as const
     const entries = await Promise.all(
       tables.map(async (table) => {
@@ -171,6 +182,17 @@ export class Store {
     return this.db.selectFrom('commit_files').selectAll().where('repo', 'in', repos).execute()
   }
 
+  /** Events of one generic family, oldest first, as they were validated. */
+  async listRecords<T>(type: string): Promise<T[]> {
+    const rows = await this.db
+      .selectFrom('records')
+      .select('payload')
+      .where('type', '=', type)
+      .orderBy('at')
+      .execute()
+    return rows.map((row) => JSON.parse(row.payload) as T)
+  }
+
   async listReleases(repo?: string): Promise<Release[]> {
     let query = this.db.selectFrom('releases').selectAll()
     if (repo) query = query.where('repo', '=', repo)
@@ -247,6 +269,21 @@ export class StoreWriter {
         extra: extraText(c.extra),
       })),
       ['repo', 'sha'],
+    )
+  }
+
+  async upsertRecords(records: StoredRecord[]): Promise<void> {
+    await this.upsert(
+      'records',
+      records.map((r) => ({
+        type: r.type,
+        source: r.source,
+        id: r.id,
+        at: r.at,
+        scope: r.scope,
+        payload: json(r.payload),
+      })),
+      ['type', 'source', 'id'],
     )
   }
 
