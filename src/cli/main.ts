@@ -2,8 +2,8 @@
  * The `engops` command line: a thin shell over the engine. Argument parsing lives here; every
  * number comes from `engine/`. User mistakes are printed by one error printer, without a stack.
  */
-import { existsSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { orgJsonSchema } from '../config/json-schema.js'
 import { CONFIG_FILE_NAME, loadConfigFile } from '../config/load-config.js'
@@ -95,8 +95,15 @@ export function buildProgram(): Command {
         bar.done()
         if (options.json) return json(summaries)
         for (const s of summaries) {
-          const extra =
-            s.unreadable > 0 ? `; ${s.unreadable} stored without line counts (unreadable objects)` : ''
+          const unknown = s.authors.filter((author) => !engine.identities.personOf(author))
+          const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '')
+          const notes = [
+            s.unreadable > 0 ? `${s.unreadable} stored without line counts (unreadable objects)` : '',
+            unknown.length > 0
+              ? `${unknown.length} of ${s.authors.length} authors are not people in the org file (${shown})`
+              : '',
+          ].filter(Boolean)
+          const extra = notes.map((note) => `; ${note}`).join('')
           out(
             `${s.repo}: ${formatCount(s.commits)} ${s.incremental ? 'new ' : ''}commits, ${s.releases} tags${extra}`,
           )
@@ -201,10 +208,10 @@ export function buildProgram(): Command {
           throw new EngopsError('USAGE', `--seed must be an integer, got "${options.seed}"`)
         const dir = resolve(options.dir)
         const demo = generateDemo({ dir, scale: options.scale, seed, end: options.end })
-        const engine = await Engine.open({
-          config: demo.configFile,
-          db: resolve(dir, '.engops', 'engops.db'),
-        })
+        // The demo's store holds only the demo: start it afresh so yesterday's history does not linger.
+        const db = resolve(dir, '.engops', 'engops.db')
+        for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true })
+        const engine = await Engine.open({ config: demo.configFile, db })
         try {
           const summary = await engine.ingestEvents(demo.eventFiles, 'demo')
           const other = Object.entries(summary.other)
@@ -216,7 +223,9 @@ export function buildProgram(): Command {
           if (options.quiet) return
           const answer = await engine.dora({ now: demo.now })
           out(renderDora(answer, engine.org.org.name, styleFor(process.stdout)))
-          out(`Try: cd ${options.dir} && npx engops metrics dora --team beta --explain`)
+          out(
+            `Try: npx engops --config ${relative(process.cwd(), demo.configFile)} metrics dora --team beta --explain`,
+          )
         } finally {
           await engine.close()
         }

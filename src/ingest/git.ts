@@ -37,6 +37,8 @@ export interface GitIngestSummary {
   releases: number
   /** Commits stored without line counts because an object could not be read. */
   unreadable: number
+  /** Distinct author emails of the commits read (matched to people through their emails). */
+  authors: string[]
   incremental: boolean
 }
 
@@ -115,9 +117,11 @@ export async function ingestGitRepository(
   const total = options.countFirst && revisions.length > 0 ? await countCommits(cwd, stdin) : undefined
   let stored = 0
   let unreadable = 0
+  const authors = new Set<string>()
   let pending: ParsedCommit[] = []
   const flush = async () => {
     if (pending.length === 0) return
+    for (const commit of pending) if (commit.authorEmail) authors.add(commit.authorEmail)
     await writeCommits(writer, repo, pending)
     stored += pending.length
     pending = []
@@ -179,6 +183,7 @@ export async function ingestGitRepository(
     releases: releases.length,
     unreadable,
     incremental: previousTips.length > 0,
+    authors: [...authors].sort(),
   }
 }
 
