@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import type { Deployment } from '../model/types.js'
+import { Store } from './store.js'
+
+const deployment = (id: string, sha = 'abc'): Deployment => ({
+  source: 'test',
+  id,
+  service: 'api',
+  environment: 'production',
+  result: 'success',
+  startedAt: 1000,
+  finishedAt: 2000,
+  sha,
+  kind: 'regular',
+  labels: ['x'],
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'engops-store-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+// The same contract on an in-memory and on a file database.
+for (const [name, file] of [
+  ['in memory', ':memory:'],
+  ['on disk', join(dir, 'nested', 'engops.db')],
+] as const) {
+  describe(`store ${name}`, () => {
+    test('upserts by (source, id): the second write of the same id replaces, never duplicates', async () => {
+      const store = await Store.open(file)
+      try {
+        await store.write((w) => w.upsertDeployments([deployment('d1'), deployment('d2')]))
+        await store.write((w) => w.upsertDeployments([deployment('d1', 'def')]))
+        const rows = await store.listDeployments()
+        expect(rows.map((d) => [d.id, d.sha])).toEqual([
+          ['d1', 'def'],
+          ['d2', 'abc'],
+        ])
+        expect(rows[0]!.labels).toEqual(['x'])
+      } finally {
+        await store.close()
+      }
+    })
+
+    test('a failed write leaves the store exactly as it was', async () => {
+      const store = await Store.open(file)
+      try {
+        const before = await store.counts()
+        await expect(
+          store.write(async (w) => {
+            await w.upsertDeployments([deployment('d9')])
+            await w.setState('k', 1)
+            throw new Error('boom')
+          }),
+        ).rejects.toThrow('boom')
+        expect(await store.counts()).toEqual(before)
+      } finally {
+        await store.close()
+      }
+    })
+
+    test('large batches cross the statement size limit safely', async () => {
+      const store = await Store.open(file)
+      try {
+        const many = Array.from({ length: 2500 }, (_, i) => deployment(`bulk-${i}`))
+        await store.write((w) => w.upsertDeployments(many))
+        expect((await store.counts()).deployments).toBeGreaterThanOrEqual(2500)
+      } finally {
+        await store.close()
+      }
+    })
+  })
+}
+
+test('reopening a file store keeps its data and re-runs no migration', async () => {
+  const file = join(dir, 'reopen.db')
+  const first = await Store.open(file)
+  await first.write((w) => w.setState('answer', { value: 42 }))
+  await first.close()
+  const second = await Store.open(file)
+  expect(await second.write((w) => w.readState('answer'))).toEqual({ value: 42 })
+  await second.close()
+})
