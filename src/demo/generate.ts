@@ -21,7 +21,7 @@ export interface DemoOptions {
   dir: string
   scale: 'small' | 'large'
   seed: number
-  /** Last day of history, YYYY-MM-DD (UTC); default today. */
+  /** Last day of history, YYYY-MM-DD (UTC), included whole; default: up to now. */
   end?: string
 }
 
@@ -92,10 +92,8 @@ export function generateDemo(options: DemoOptions): DemoResult {
 }
 
 function demoEnd(text: string | undefined): number {
-  if (text === undefined) {
-    const now = new Date()
-    return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY
-  }
+  // Without --end the history runs up to this minute, so nothing lies in the future.
+  if (text === undefined) return Math.floor(Date.now() / 60_000) * 60_000
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
   if (!match) throw new EngopsError('USAGE', `--end "${text}" is not a date (YYYY-MM-DD)`)
   return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) + DAY

@@ -332,6 +332,7 @@ function emitIncident(
   cause: { causeDeployment?: string; causeSha?: string },
   end: number,
 ): void {
+  if (detectedAt >= end) return // it has not happened yet
   const acknowledgedAt = detectedAt + random.int(1, severity === 'SEV-1' ? 8 : 30) * MINUTE
   const resolvedAt = detectedAt + random.logNormal(RESTORE_MEDIAN[severity]!, 0.7)
   sink.incidents.push(
