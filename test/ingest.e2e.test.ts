@@ -276,6 +276,36 @@ describe('engops ingest git', () => {
     expect(bySha[shas[2]!]).toBe(3)
   })
 
+  test('a blobless partial clone whose remote is gone: every commit is kept, the run finishes', () => {
+    const origin = join(dir, 'origin')
+    makeRepo(
+      origin,
+      Array.from({ length: 40 }, (_, i) => ({
+        at: `2025-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
+        file: `f${i % 5}.txt`,
+      })),
+    )
+    execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: origin })
+    execFileSync('git', [
+      'clone',
+      '-q',
+      '--filter=blob:none',
+      '--no-checkout',
+      `file://${origin}`,
+      join(dir, 'shop'),
+    ])
+    rmSync(origin, { recursive: true, force: true })
+    const result = engops(['ingest', 'git', 'shop'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'shop: 40 commits, 0 tags; 40 stored without line counts (unreadable objects)',
+    )
+    const commits = snapshot().commits as { additions: number | null; parents: string }[]
+    expect(commits).toHaveLength(40)
+    expect(commits.every((c) => c.additions === null)).toBe(true)
+    expect(commits.filter((c) => c.parents === '')).toHaveLength(1)
+  })
+
   test('a path that is not a repository is a clear error and stores nothing', () => {
     const repo = join(dir, 'shop')
     makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }])
