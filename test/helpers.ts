@@ -8,6 +8,16 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'engops.js')
 
+/** The minimal org file of the foundation issue: it must be accepted as it is. */
+export const MINIMAL_CONFIG = `org: { name: Acme, timezone: UTC }
+people:
+  - { id: ana, name: Ana Lima, emails: [ana@example.com], team: web }
+teams:
+  - { id: web, name: Web, type: stream-aligned }
+services:
+  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
+`
+
 export function tempDir(prefix = 'engops-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }

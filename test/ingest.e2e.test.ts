@@ -8,23 +8,15 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { DoraJson } from '../src/engine/engine.js'
-import { engops, engopsJson, makeRepo, ndjson, tempDir } from './helpers.js'
+import { TABLES } from '../src/store/schema.js'
+import { engops, engopsJson, MINIMAL_CONFIG, makeRepo, ndjson, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
 
-const MINIMAL = `org: { name: Acme, timezone: UTC }
-people:
-  - { id: ana, name: Ana Lima, emails: [ana@example.com], team: web }
-teams:
-  - { id: web, name: Web, type: stream-aligned }
-services:
-  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
-`
-
 beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
-  writeFileSync(join(dir, 'engops.yaml'), MINIMAL)
+  writeFileSync(join(dir, 'engops.yaml'), MINIMAL_CONFIG)
 })
 afterEach(() => cleanup())
 
@@ -32,17 +24,7 @@ afterEach(() => cleanup())
 function snapshot(): Record<string, unknown[]> {
   const db = new Database(join(dir, '.engops', 'engops.db'), { readonly: true })
   try {
-    const tables = [
-      'commits',
-      'commit_files',
-      'releases',
-      'deployments',
-      'incidents',
-      'pull_requests',
-      'ingest_state',
-      'records',
-    ]
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`select * from ${t} order by 1, 2`).all()]))
+    return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`select * from ${t} order by 1, 2`).all()]))
   } finally {
     db.close()
   }

@@ -1,17 +1,11 @@
 import { describe, expect, test } from 'vitest'
+import { MINIMAL_CONFIG } from '../../test/helpers.js'
 import { EngopsError } from '../model/errors.js'
 import { orgJsonSchema } from './json-schema.js'
 import { parseConfig } from './load-config.js'
 import { STARTER_CONFIG } from './starter.js'
 
-const MINIMAL = `org: { name: Acme, timezone: UTC }
-people:
-  - { id: ana, name: Ana Lima, emails: [ana@example.com], team: web }
-teams:
-  - { id: web, name: Web, type: stream-aligned }
-services:
-  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
-`
+const MINIMAL = MINIMAL_CONFIG
 
 function problems(text: string): string[] {
   try {

@@ -110,3 +110,15 @@ export interface Database {
   ingest_state: IngestStateTable
   records: RecordsTable
 }
+
+/** Every table, for whole-store views (counts, snapshots). */
+export const TABLES = [
+  'commits',
+  'commit_files',
+  'releases',
+  'deployments',
+  'incidents',
+  'pull_requests',
+  'ingest_state',
+  'records',
+] as const satisfies readonly (keyof Database)[]

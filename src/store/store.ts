@@ -19,7 +19,7 @@ import type {
   Severity,
 } from '../model/types.js'
 import { migrationProvider } from './migrations.js'
-import type { Database } from './schema.js'
+import { type Database, TABLES } from './schema.js'
 
 /** A generic event as stored: its identity, time and scope, and the event itself. */
 export interface StoredRecord {
@@ -70,18 +70,8 @@ export class Store {
   }
 
   async counts(): Promise<Record<keyof Database, number>> {
-    const tables = [
-      'commits',
-      'commit_files',
-      'releases',
-      'deployments',
-      'incidents',
-      'pull_requests',
-      'ingest_state',
-      'records',
-    ] as const
     const entries = await Promise.all(
-      tables.map(async (table) => {
+      TABLES.map(async (table) => {
         const row = await this.db
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
