@@ -173,7 +173,9 @@ export class Engine {
       return epoch
     }
     const fallback = trailingDays(query.now ?? Date.now(), defaultDays, zone)
-    const to = query.to ? parse(query.to, '--to') : query.from ? Math.max(fallback.to, 0) : fallback.to
+    // Either end alone keeps the default length: --to alone ends the period there, --from alone
+    // runs it to the end of today.
+    const to = query.to ? parse(query.to, '--to') : fallback.to
     const from = query.from ? parse(query.from, '--from') : to - (fallback.to - fallback.from)
     if (from >= to) throw new EngopsError('USAGE', '--from must be before --to (--to is exclusive)')
     return { from, to }
