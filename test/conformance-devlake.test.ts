@@ -53,6 +53,7 @@ function deploymentsOf(rows: Record<string, string>[]): Deployment[] {
       sha: row.commit_sha!,
       kind: 'regular',
       labels: [],
+      regression: false,
     }))
 }
 
@@ -116,6 +117,9 @@ describe('DevLake TestConnectIncidentToDeploymentDataFlow', () => {
       resolvedAt: time(row.updated_date!),
       causeDeployment: null,
       causeSha: null,
+      roles: [],
+      statusUpdates: [],
+      postmortem: null,
     }))
   const services: ServiceScope[] = [{ id: 'project1', repositories: [] }]
   const attribution = attributeChanges(services, deployments, [], [], never, {

@@ -119,6 +119,103 @@ describe('engops ingest events', () => {
     expect(snapshot()).toEqual(before)
   })
 
+  test('incident response and postmortems, and the newer event families, round-trip through the store', () => {
+    ndjson(join(dir, 'ops.ndjson'), [
+      {
+        type: 'incident',
+        id: 'i9',
+        services: ['storefront'],
+        severity: 'SEV-1',
+        detectedAt: '2025-03-01T10:00:00Z',
+        mitigatedAt: '2025-03-01T10:20:00Z',
+        resolvedAt: '2025-03-01T11:00:00Z',
+        roles: [{ role: 'incident-commander', person: 'ana' }],
+        statusUpdates: [{ at: '2025-03-01T10:10:00Z', audience: 'exec' }],
+        postmortem: {
+          status: 'reviewed',
+          completedAt: '2025-03-03T10:00:00Z',
+          rootCause: 'config push',
+          actionItems: [{ title: 'Add canary', owner: 'ana', due: '2025-03-20', done: true }],
+        },
+      },
+      {
+        type: 'pipeline_run',
+        id: 'run-1',
+        repo: 'shop',
+        workflow: 'ci',
+        result: 'failure',
+        startedAt: '2025-03-01T09:00:00Z',
+        finishedAt: '2025-03-01T09:06:00Z',
+      },
+      {
+        type: 'pipeline_run',
+        id: 'run-1',
+        attempt: 2,
+        repo: 'shop',
+        workflow: 'ci',
+        result: 'success',
+        startedAt: '2025-03-01T09:10:00Z',
+        finishedAt: '2025-03-01T09:15:00Z',
+      },
+      { type: 'vulnerability', id: 'CVE-1', service: 'storefront', severity: 'high', foundAt: '2025-03-01' },
+      { type: 'feature_flag', flag: 'new-cart', service: 'storefront', createdAt: '2025-01-01' },
+      { type: 'measurement', kpi: 'alert_precision', team: 'web', at: '2025-03-01', value: 0.93 },
+    ])
+    const result = engops(['ingest', 'events', 'ops.ndjson'], dir)
+    expect(result.stdout).toContain(
+      '1 incidents, 0 pull requests, 0 commits, 2 pipeline_run, 1 vulnerability, 1 feature_flag, 1 measurement',
+    )
+    const rows = snapshot()
+    expect(rows.incidents).toMatchObject([
+      {
+        id: 'i9',
+        mitigated_at: Date.parse('2025-03-01T10:20:00Z'),
+        roles: '[{"role":"incident-commander","person":"ana"}]',
+        status_updates: `[{"at":${Date.parse('2025-03-01T10:10:00Z')},"audience":"exec"}]`,
+      },
+    ])
+    expect(JSON.parse((rows.incidents as { postmortem: string }[])[0]!.postmortem)).toMatchObject({
+      status: 'reviewed',
+      actionItems: [{ title: 'Add canary', done: true, due: Date.parse('2025-03-20T00:00:00Z') }],
+    })
+    expect((rows.records as { id: string }[]).map((r) => r.id).sort()).toEqual([
+      'CVE-1',
+      'alert_precision:web:1740787200000',
+      'run-1#1',
+      'run-1#2',
+      'storefront:new-cart',
+    ])
+  })
+
+  test('a bad row of a newer family is reported by line and field, and nothing is stored', () => {
+    ndjson(join(dir, 'runs.ndjson'), [
+      {
+        type: 'pipeline_run',
+        id: 'r1',
+        repo: 'shop',
+        workflow: 'ci',
+        result: 'success',
+        startedAt: '2025-03-01T09:00:00Z',
+        finishedAt: '2025-03-01T09:05:00Z',
+      },
+      {
+        type: 'pipeline_run',
+        id: 'r2',
+        repo: 'shop',
+        workflow: 'ci',
+        result: 'flaky',
+        startedAt: '2025-03-01T09:00:00Z',
+        finishedAt: '2025-03-01T09:05:00Z',
+        attempt: 0,
+      },
+    ])
+    const result = engops(['ingest', 'events', 'runs.ndjson'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('runs.ndjson:2: result:')
+    expect(result.stderr).toContain('runs.ndjson:2: attempt:')
+    expect(snapshot().records).toEqual([])
+  })
+
   test('several files are one transaction: a bad second file keeps the first out too', () => {
     ndjson(join(dir, 'one.ndjson'), [deployment('d1')])
     ndjson(join(dir, 'two.ndjson'), [{ type: 'deploy', id: 'x' }])

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { EngopsError } from '../model/errors.js'
+import { eventTypes } from '../model/events.js'
 import { parseEventText } from './event-file.js'
 
 const isoArb = fc
@@ -76,6 +77,24 @@ describe('event files', () => {
   })
 
   test('unknown and missing types, and text that is not JSON', () => {
+    expect(eventTypes).toEqual([
+      'deployment',
+      'incident',
+      'pull_request',
+      'commit',
+      'work_item',
+      'sprint',
+      'survey_response',
+      'person_event',
+      'requisition',
+      'cost',
+      'business',
+      'sli',
+      'pipeline_run',
+      'vulnerability',
+      'feature_flag',
+      'measurement',
+    ])
     const problems = (text: string, file = 'e.ndjson') => {
       try {
         parseEventText(text, file)
@@ -86,8 +105,8 @@ describe('event files', () => {
       }
     }
     expect(problems('{"id":"x"}\n{"type":"deployed"}\n{oops\n')).toEqual([
-      '1:type:missing; expected one of deployment, incident, pull_request, commit, work_item, sprint, survey_response, person_event, requisition, cost, business, sli',
-      '2:type:unknown event type "deployed"; expected one of deployment, incident, pull_request, commit, work_item, sprint, survey_response, person_event, requisition, cost, business, sli',
+      `1:type:missing; expected one of ${eventTypes.join(', ')}`,
+      `2:type:unknown event type "deployed"; expected one of ${eventTypes.join(', ')}`,
       expect.stringMatching(/^3::not valid JSON/),
     ])
     expect(problems('')).toEqual([])

@@ -47,6 +47,16 @@ function recordKey(event: RecordEvent): { id: string; at: number; scope: string 
       return { id: event.id ?? event.month, at: monthStart(event.month), scope: null }
     case 'sli':
       return { id: event.id ?? `${event.slo}:${event.start}`, at: event.end, scope: event.slo }
+    case 'pipeline_run':
+      return { id: `${event.id}#${event.attempt}`, at: event.finishedAt, scope: event.repo }
+    case 'vulnerability':
+      return { id: event.id, at: event.fixedAt ?? event.foundAt, scope: event.service }
+    case 'feature_flag':
+      return { id: event.id ?? `${event.service}:${event.flag}`, at: event.createdAt, scope: event.service }
+    case 'measurement': {
+      const scope = event.team ?? event.service ?? null
+      return { id: event.id ?? `${event.kpi}:${scope ?? ''}:${event.at}`, at: event.at, scope }
+    }
   }
 }
 
@@ -74,6 +84,7 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAUL
           sha: event.sha,
           kind: event.kind,
           labels: event.labels,
+          regression: event.regression,
           extra,
         })
         break
@@ -89,6 +100,23 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAUL
           resolvedAt: event.resolvedAt ?? null,
           causeDeployment: event.causeDeployment ?? null,
           causeSha: event.causeSha ?? null,
+          roles: event.roles.map(({ role, person }) => ({ role, person })),
+          statusUpdates: event.statusUpdates.map(({ at, audience }) => ({ at, audience })),
+          postmortem: event.postmortem
+            ? {
+                status: event.postmortem.status,
+                completedAt: event.postmortem.completedAt,
+                rootCause: event.postmortem.rootCause,
+                contributingFactors: event.postmortem.contributingFactors,
+                actionItems: event.postmortem.actionItems.map(({ title, owner, due, done, doneAt }) => ({
+                  title,
+                  owner,
+                  due,
+                  done,
+                  ...(doneAt !== undefined ? { doneAt } : {}),
+                })),
+              }
+            : null,
           extra,
         })
         break

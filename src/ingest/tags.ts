@@ -63,6 +63,7 @@ export async function ingestReleaseTags(
       sha,
       kind: 'regular',
       labels: ['tag'],
+      regression: false,
     })
   }
   await writer.upsertDeployments(deployments)

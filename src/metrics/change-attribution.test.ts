@@ -40,6 +40,7 @@ function deployment(
     sha,
     kind: 'regular',
     labels: [],
+    regression: false,
     ...extra,
   }
 }

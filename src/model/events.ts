@@ -85,6 +85,8 @@ export const deploymentEvent = z.looseObject({
   sha: text,
   kind: lowercaseEnum(['regular', 'hotfix', 'rollback'] as const).default('regular'),
   labels: cellList(text).default([]),
+  /** Flagged as a performance regression (latency or throughput) after release. */
+  regression: flag.default(false),
 })
 
 export const incidentEvent = z.looseObject({
@@ -99,6 +101,39 @@ export const incidentEvent = z.looseObject({
   resolvedAt: isoTime.optional(),
   causeDeployment: idText.optional(),
   causeSha: text.optional(),
+  /** Who held the incident roles. */
+  roles: cellList(
+    z.looseObject({
+      role: lowercaseEnum(['incident-commander', 'tech-lead', 'comms', 'scribe'] as const),
+      person: text,
+    }),
+  ).default([]),
+  /** Status updates sent while the incident was open. */
+  statusUpdates: cellList(
+    z.looseObject({ at: isoTime, audience: lowercaseEnum(['internal', 'external', 'exec'] as const) }),
+  ).default([]),
+  postmortem: z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim().startsWith('{') ? JSON.parse(value) : value),
+      z.looseObject({
+        status: lowercaseEnum(['draft', 'in-review', 'reviewed', 'closed'] as const),
+        completedAt: isoTime.optional(),
+        rootCause: z.string().optional(),
+        contributingFactors: z.array(z.string()).default([]),
+        actionItems: z
+          .array(
+            z.looseObject({
+              title: text,
+              owner: text,
+              due: isoTime,
+              done: flag.default(false),
+              doneAt: isoTime.optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .optional(),
 })
 
 const review = z.looseObject({
@@ -168,6 +203,16 @@ export const workItemEvent = z.looseObject({
   ).default([]),
   sprint: text.optional(),
   foundIn: lowercaseEnum(['pre-release', 'production', 'customer'] as const).optional(),
+  /** Investment type, for capacity allocation. */
+  investment: lowercaseEnum([
+    'roadmap',
+    'tech-debt',
+    'reliability',
+    'security',
+    'support',
+  ] as const).optional(),
+  /** For requests made to this team by another team (platform support requests). */
+  requestedBy: text.optional(),
 })
 
 export const sprintEvent = z.looseObject({
@@ -268,6 +313,59 @@ export const sliEvent = z.looseObject({
   total: amount,
 })
 
+export const pipelineRunEvent = z.looseObject({
+  ...base,
+  type: z.literal('pipeline_run'),
+  /** The run's id; with `attempt` it is the identity, so each retry is its own event. */
+  id: idText,
+  repo: text,
+  workflow: text,
+  result: lowercaseEnum(['success', 'failure', 'cancelled'] as const),
+  queuedAt: isoTime.optional(),
+  startedAt: isoTime,
+  finishedAt: isoTime,
+  attempt: z.coerce.number().int().positive().default(1),
+})
+
+export const vulnerabilityEvent = z.looseObject({
+  ...base,
+  type: z.literal('vulnerability'),
+  id: idText,
+  service: text,
+  severity: lowercaseEnum(['critical', 'high', 'medium', 'low'] as const),
+  foundAt: isoTime,
+  fixedAt: isoTime.optional(),
+})
+
+export const featureFlagEvent = z.looseObject({
+  ...base,
+  type: z.literal('feature_flag'),
+  /** Defaults to `service:flag`. */
+  id: idText.optional(),
+  flag: text,
+  service: text,
+  createdAt: isoTime,
+  removedAt: isoTime.optional(),
+})
+
+/** A value for a KPI engops does not read directly (alert precision, backup restores, …). */
+export const measurementEvent = z
+  .looseObject({
+    ...base,
+    type: z.literal('measurement'),
+    /** Defaults to `kpi:team-or-service:at`. */
+    id: idText.optional(),
+    kpi: text,
+    team: text.optional(),
+    service: text.optional(),
+    at: isoTime,
+    value: z.coerce.number(),
+  })
+  .refine((m) => !(m.team && m.service), {
+    message: 'a measurement belongs to a team or a service, not both',
+    path: ['service'],
+  })
+
 /** Every event type the reader knows, keyed by its `type`. Later event families add entries here. */
 export const eventSchemas = {
   deployment: deploymentEvent,
@@ -282,6 +380,10 @@ export const eventSchemas = {
   cost: costEvent,
   business: businessEvent,
   sli: sliEvent,
+  pipeline_run: pipelineRunEvent,
+  vulnerability: vulnerabilityEvent,
+  feature_flag: featureFlagEvent,
+  measurement: measurementEvent,
 } as const
 
 export type EventType = keyof typeof eventSchemas

@@ -18,6 +18,8 @@ export interface Deployment {
   sha: string
   kind: DeploymentKind
   labels: string[]
+  /** Flagged as a performance regression after release. */
+  regression: boolean
 }
 
 export interface Incident {
@@ -31,6 +33,27 @@ export interface Incident {
   resolvedAt: number | null
   causeDeployment: string | null
   causeSha: string | null
+  roles: { role: IncidentRole; person: string }[]
+  statusUpdates: { at: number; audience: 'internal' | 'external' | 'exec' }[]
+  postmortem: Postmortem | null
+}
+
+export type IncidentRole = 'incident-commander' | 'tech-lead' | 'comms' | 'scribe'
+
+export interface ActionItem {
+  title: string
+  owner: string
+  due: number
+  done: boolean
+  doneAt?: number
+}
+
+export interface Postmortem {
+  status: 'draft' | 'in-review' | 'reviewed' | 'closed'
+  completedAt?: number
+  rootCause?: string
+  contributingFactors: string[]
+  actionItems: ActionItem[]
 }
 
 export interface Review {

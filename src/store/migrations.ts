@@ -116,6 +116,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('records_type_at').on('records').columns(['type', 'at']).execute()
     },
   },
+  '0003_incident_response_and_regressions': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('incidents')
+        .addColumn('roles', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute()
+      await db.schema
+        .alterTable('incidents')
+        .addColumn('status_updates', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute()
+      await db.schema.alterTable('incidents').addColumn('postmortem', 'text').execute()
+      await db.schema
+        .alterTable('deployments')
+        .addColumn('regression', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * The store's tables as Kysely sees them. Times are UTC epoch milliseconds; lists and unknown
  * fields are JSON text so that the same schema works on SQLite and PostgreSQL.
@@ -43,6 +45,7 @@ export interface DeploymentsTable {
   sha: string
   kind: string
   labels: string
+  regression: Generated<number>
   extra: string | null
 }
 
@@ -57,6 +60,9 @@ export interface IncidentsTable {
   resolved_at: number | null
   cause_deployment: string | null
   cause_sha: string | null
+  roles: Generated<string>
+  status_updates: Generated<string>
+  postmortem: string | null
   extra: string | null
 }
 

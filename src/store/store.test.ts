@@ -16,6 +16,7 @@ const deployment = (id: string, sha = 'abc'): Deployment => ({
   sha,
   kind: 'regular',
   labels: ['x'],
+  regression: false,
 })
 
 const dir = mkdtempSync(join(tmpdir(), 'engops-store-'))

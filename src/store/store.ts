@@ -95,6 +95,7 @@ export class Store {
       sha: row.sha,
       kind: row.kind as DeploymentKind,
       labels: JSON.parse(row.labels) as string[],
+      regression: row.regression === 1,
     }))
   }
 
@@ -111,6 +112,9 @@ export class Store {
       resolvedAt: row.resolved_at,
       causeDeployment: row.cause_deployment,
       causeSha: row.cause_sha,
+      roles: JSON.parse(row.roles) as Incident['roles'],
+      statusUpdates: JSON.parse(row.status_updates) as Incident['statusUpdates'],
+      postmortem: row.postmortem ? (JSON.parse(row.postmortem) as Incident['postmortem']) : null,
     }))
   }
 
@@ -303,6 +307,7 @@ export class StoreWriter {
         sha: d.sha,
         kind: d.kind,
         labels: json(d.labels),
+        regression: d.regression ? 1 : 0,
         extra: extraText(d.extra),
       })),
       ['source', 'id'],
@@ -323,6 +328,9 @@ export class StoreWriter {
         resolved_at: i.resolvedAt,
         cause_deployment: i.causeDeployment,
         cause_sha: i.causeSha,
+        roles: json(i.roles),
+        status_updates: json(i.statusUpdates),
+        postmortem: i.postmortem ? json(i.postmortem) : null,
         extra: extraText(i.extra),
       })),
       ['source', 'id'],
