@@ -26,7 +26,8 @@ describe('reference vectors', () => {
       [360, 4320],
     ])
     const thresholds = windows.map((w) => w.factor * errorBudget(99.9))
-    ;[0.0144, 0.006, 0.003, 0.001].forEach((expected, i) => expect(thresholds[i]).toBeCloseTo(expected, 12))
+    for (const [i, expected] of [0.0144, 0.006, 0.003, 0.001].entries())
+      expect(thresholds[i]).toBeCloseTo(expected, 12)
     expect(windows.map((w) => w.severity)).toEqual(['page', 'page', 'ticket', 'ticket'])
   })
 
