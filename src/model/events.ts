@@ -202,6 +202,11 @@ export const workItemEvent = z.looseObject({
     }),
   ).default([]),
   sprint: text.optional(),
+  /** The quarter (`2025-Q2`) this item was committed to on the roadmap, for roadmap predictability. */
+  committedQuarter: z
+    .string()
+    .regex(/^\d{4}-Q[1-4]$/, 'expected a quarter like 2025-Q2')
+    .optional(),
   foundIn: lowercaseEnum(['pre-release', 'production', 'customer'] as const).optional(),
   /** Investment type, for capacity allocation. */
   investment: lowercaseEnum([
@@ -226,6 +231,8 @@ export const sprintEvent = z.looseObject({
   /** Points committed at sprint start; scope added later is `added`, not commitment. */
   committed: amount,
   completed: amount,
+  /** Points completed of the scope committed at start; default: min(completed, committed). */
+  completedCommitted: amount.optional(),
   added: amount.default(0),
 })
 
@@ -387,6 +394,18 @@ export const eventSchemas = {
 } as const
 
 export type EventType = keyof typeof eventSchemas
+export type WorkItemEvent = z.output<typeof workItemEvent>
+export type SprintEvent = z.output<typeof sprintEvent>
+export type SurveyResponseEvent = z.output<typeof surveyResponseEvent>
+export type PersonChangeEvent = z.output<typeof personEvent>
+export type RequisitionEvent = z.output<typeof requisitionEvent>
+export type CostEvent = z.output<typeof costEvent>
+export type BusinessEvent = z.output<typeof businessEvent>
+export type SliEvent = z.output<typeof sliEvent>
+export type PipelineRunEvent = z.output<typeof pipelineRunEvent>
+export type VulnerabilityEvent = z.output<typeof vulnerabilityEvent>
+export type FeatureFlagEvent = z.output<typeof featureFlagEvent>
+export type MeasurementEvent = z.output<typeof measurementEvent>
 export type DeploymentEvent = z.output<typeof deploymentEvent>
 export type IncidentEvent = z.output<typeof incidentEvent>
 export type PullRequestEvent = z.output<typeof pullRequestEvent>

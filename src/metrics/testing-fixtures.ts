@@ -1,0 +1,47 @@
+/** Builders for metric tests: readable events at hour offsets from a fixed instant. */
+import type { WorkItemEvent } from '../model/events.js'
+import type { PullRequest } from '../model/types.js'
+
+export const T0 = Date.parse('2025-03-03T00:00:00Z') // a Monday
+export const HOUR = 3_600_000
+export const DAY = 24 * HOUR
+export const at = (hours: number) => T0 + hours * HOUR
+
+export function item(
+  key: string,
+  changes: [status: WorkItemEvent['statusChanges'][number]['status'], hours: number][],
+  fields: Partial<WorkItemEvent> = {},
+): WorkItemEvent {
+  return {
+    type: 'work_item',
+    team: 'web',
+    key,
+    itemType: 'story',
+    points: 3,
+    createdAt: at(changes[0]?.[1] ?? 0),
+    statusChanges: changes.map(([status, hours]) => ({ status, at: at(hours) })),
+    ...fields,
+  } as WorkItemEvent
+}
+
+export function pullRequest(number: number, fields: Partial<PullRequest>): PullRequest {
+  return {
+    source: 't',
+    id: `shop#${number}`,
+    repo: 'shop',
+    number,
+    author: 'ana',
+    createdAt: at(0),
+    mergedAt: null,
+    closedAt: null,
+    mergeSha: null,
+    headSha: null,
+    commits: [],
+    reviews: [],
+    additions: null,
+    deletions: null,
+    draft: false,
+    labels: [],
+    ...fields,
+  }
+}
