@@ -1,0 +1,78 @@
+/**
+ * Developer experience: CI build time p50/p95 (finished − started of completed runs), flaky rate
+ * (runs where a failed attempt passed on retry), pipeline failure rate (runs whose last attempt
+ * failed), documentation freshness (share of docs paths changed in the last 90 days), and the DX
+ * survey's questions by mean score.
+ */
+import type { PipelineRunEvent, SurveyResponseEvent } from '../model/events.js'
+import { inPeriod, type Period } from './calendar.js'
+import { mean, quantile, ratio } from './stats.js'
+import { MIN_GROUP } from './team-health.js'
+
+export const DOC_FRESHNESS_MS = 90 * 86_400_000
+
+export interface DxSummary {
+  builds: { n: number; p50Seconds: number | null; p95Seconds: number | null }
+  runs: number
+  flaky: number
+  flakyRate: number | null
+  failed: number
+  failureRate: number | null
+  docs: { paths: number; fresh: number; freshness: number | null }
+  survey: { question: string; respondents: number; score: number | null }[]
+}
+
+/** Documentation: Markdown and similar files, or anything under a docs folder. */
+export function isDocPath(path: string): boolean {
+  return /(^|\/)docs?\//i.test(path) || /\.(md|mdx|rst|adoc)$/i.test(path)
+}
+
+export function computeDx(
+  runs: readonly PipelineRunEvent[],
+  docChanges: ReadonlyMap<string, number>,
+  survey: readonly SurveyResponseEvent[],
+  period: Period,
+): DxSummary {
+  const mine = runs.filter((r) => inPeriod(r.finishedAt, period))
+  const durations = mine.filter((r) => r.result !== 'cancelled').map((r) => r.finishedAt - r.startedAt)
+  const byRun = new Map<string, PipelineRunEvent[]>()
+  for (const run of mine) {
+    const key = `${run.repo}\0${run.workflow}\0${run.id}`
+    byRun.set(key, [...(byRun.get(key) ?? []), run])
+  }
+  let flaky = 0
+  let failed = 0
+  for (const attempts of byRun.values()) {
+    attempts.sort((a, b) => a.attempt - b.attempt)
+    const last = attempts.at(-1)!
+    if (last.result === 'failure') failed++
+    if (last.result === 'success' && attempts.some((a) => a.result === 'failure')) flaky++
+  }
+  let fresh = 0
+  for (const changed of docChanges.values()) if (period.to - changed <= DOC_FRESHNESS_MS) fresh++
+  const questions = new Map<string, number[]>()
+  for (const answer of survey) {
+    if (answer.score === undefined || !inPeriod(answer.at, period)) continue
+    questions.set(answer.question, [...(questions.get(answer.question) ?? []), answer.score])
+  }
+  const p = (q: number) => {
+    const v = quantile(durations, q)
+    return v === null ? null : v / 1000
+  }
+  return {
+    builds: { n: durations.length, p50Seconds: p(0.5), p95Seconds: p(0.95) },
+    runs: byRun.size,
+    flaky,
+    flakyRate: ratio(flaky, byRun.size),
+    failed,
+    failureRate: ratio(failed, byRun.size),
+    docs: { paths: docChanges.size, fresh, freshness: ratio(fresh, docChanges.size) },
+    survey: [...questions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([question, scores]) => ({
+        question,
+        respondents: scores.length,
+        score: scores.length < MIN_GROUP ? null : mean(scores),
+      })),
+  }
+}
