@@ -34,6 +34,8 @@ export interface FlowSummary {
   throughput: { items: number; points: number; perWeek: number }
   wip: { items: number; limit: number | null; ratio: number | null; overLimit: boolean | null }
   flowEfficiency: { n: number; activeSeconds: number; totalSeconds: number; efficiency: number | null }
+  /** Per finished item, the time it waited (cycle time − active time): review, blocked, queued. */
+  waitTime: Distribution
 }
 
 export function computeFlow(
@@ -42,6 +44,7 @@ export function computeFlow(
   wipLimit: number | null,
 ): FlowSummary {
   const cycle: number[] = []
+  const waits: number[] = []
   let points = 0
   let done = 0
   let active = 0
@@ -68,6 +71,7 @@ export function computeFlow(
     }
     active += itemActive
     total += finished - started
+    waits.push(finished - started - itemActive)
     efficiencyItems++
   }
   const weeks = (period.to - period.from) / (7 * 86_400_000)
@@ -86,5 +90,6 @@ export function computeFlow(
       totalSeconds: total / 1000,
       efficiency: ratio(active, total),
     },
+    waitTime: secondsDistribution(waits),
   }
 }
