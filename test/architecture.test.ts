@@ -28,7 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   model: [],
   metrics: ['model'],
   operating: ['model', 'metrics'],
-  config: ['model'],
+  config: ['model', 'metrics'],
   store: ['model'],
   ingest: ['model', 'store'],
   demo: ['model'],

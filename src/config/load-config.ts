@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
+import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
 import { type OrgFile, orgFileSchema } from '../model/org.js'
 
@@ -148,6 +149,10 @@ export function checkReferences(org: OrgFile): ReferenceProblem[] {
     expect(okrs, 'OKR', okr.parent, ['okrs', i, 'parent'])
     expect(owners, 'owner (team or person)', okr.owner, ['okrs', i, 'owner'])
   })
+  for (const id of Object.keys(org.targets)) {
+    if (!KPI_BY_ID.has(id))
+      problems.push({ path: ['targets', id], message: `unknown KPI "${id}" (see "engops kpis")` })
+  }
   org.initiatives.forEach((initiative, i) => {
     initiative.okrs.forEach((okr, j) => {
       expect(okrs, 'OKR', okr, ['initiatives', i, 'okrs', j])

@@ -24,12 +24,24 @@ import {
   type FailureLinks,
   linkFailures,
 } from '../metrics/dora.js'
+import { KPI_CATALOG, type Target } from '../metrics/kpi-catalog.js'
+import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
+import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError } from '../model/errors.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { DAY, HOUR } from '../model/time.js'
 import type { Incident } from '../model/types.js'
+import {
+  buildScorecard,
+  isRoleId,
+  ROLE_IDS,
+  type RoleId,
+  roleKpiIds,
+  type Scorecard,
+} from '../operating/scorecards.js'
 import { Store } from '../store/store.js'
 import { IdentityResolver } from './identity.js'
+import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
 
 export interface EngineOptions {
   /** Path of engops.yaml; default: ./engops.yaml. */
@@ -76,6 +88,7 @@ export function defaultDbPath(configFile: string): string {
 
 export class Engine {
   private dataset: DoraDataset | undefined
+  private scoreboardData: ScoreboardData | undefined
   readonly identities: IdentityResolver
 
   private constructor(
@@ -106,6 +119,7 @@ export class Engine {
     const parsed = files.flatMap((file) => readEventFile(file))
     const batch = toRecords(parsed, source)
     this.dataset = undefined
+    this.scoreboardData = undefined
     return this.store.write((writer) => writeEventBatch(writer, batch))
   }
 
@@ -241,8 +255,12 @@ export class Engine {
     const scope = this.resolveScope(query)
     const period = this.resolvePeriod(query)
     const profile = this.resolveProfile(query.profile)
+    return { scope, ...(await this.doraFor(scope, period, profile)) }
+  }
+
+  private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile) {
     const dataset = await this.loadDoraDataset()
-    const { summary, details } = computeDora({
+    return computeDora({
       period,
       timeZone: this.org.org.timezone,
       profile,
@@ -252,6 +270,115 @@ export class Engine {
       incidents: dataset.incidents,
       sameAuthor: this.identities.same,
     })
-    return { scope, summary, details }
   }
+
+  private isProduction = (environment: string): boolean =>
+    this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
+
+  private async loadScoreboard(): Promise<ScoreboardData> {
+    this.scoreboardData ??= await loadScoreboardData(this.store, this.org, this.identities)
+    return this.scoreboardData
+  }
+
+  /** The scoreboard of one scope and period, and of the period of equal length before it. */
+  async scoreboard(query: ScoreQuery = {}): Promise<ScoreboardAnswer> {
+    const scope = this.resolveScope(query)
+    const period = this.resolvePeriod(query)
+    const previousPeriod = { from: period.from - (period.to - period.from), to: period.from }
+    const board = async (p: Period) => {
+      const dora = (await this.doraFor(scope, p, this.resolveProfile(query.profile))).summary
+      const data = await this.loadScoreboard()
+      return computeScoreboard(scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction))
+    }
+    return {
+      scope,
+      period,
+      previousPeriod,
+      current: await board(period),
+      previous: await board(previousPeriod),
+    }
+  }
+
+  /** Every KPI of the catalog (or of a role's scorecard) with its status and trend. */
+  async kpis(query: ScoreQuery & { role?: string } = {}): Promise<KpiAnswer> {
+    const roleKpis = query.role ? roleKpiIds(this.resolveRole(query.role)) : null
+    const answer = await this.scoreboard(query)
+    const kpis = KPI_CATALOG.filter((kpi) => roleKpis === null || roleKpis.has(kpi.id)).map((kpi) =>
+      evaluateKpi(kpi, kpi.read(answer.current), kpi.read(answer.previous), this.targetOverride(kpi.id)),
+    )
+    return { scope: answer.scope, period: answer.period, kpis, board: answer.current }
+  }
+
+  resolveRole(role: string): RoleId {
+    if (!isRoleId(role))
+      throw new EngopsError('USAGE', `unknown role "${role}" (roles: ${ROLE_IDS.join(', ')})`)
+    return role
+  }
+
+  private targetOverride(id: string): Target | undefined {
+    const override = this.org.targets[id]
+    if (!override) return undefined
+    return 'op' in override
+      ? { kind: 'threshold', op: override.op, value: override.value, yellow: override.yellow }
+      : { kind: 'range', min: override.min, max: override.max, tolerance: override.tolerance }
+  }
+
+  /** A role's scorecard: its KPIs with the role's thresholds, and its checkable definition of done. */
+  async scorecard(role: string, query: ScoreQuery = {}): Promise<Scorecard> {
+    const id = this.resolveRole(role)
+    const current = await this.kpis(query)
+    // "Two months of green": the two 30-day periods ending with this one.
+    const to = this.resolvePeriod(query).to
+    const months = await Promise.all(
+      [to - 30 * DAY, to].map(
+        async (end) =>
+          (
+            await this.kpis({
+              ...query,
+              from: new Date(end - 30 * DAY).toISOString(),
+              to: new Date(end).toISOString(),
+            })
+          ).kpis,
+      ),
+    )
+    const scope = current.scope
+    const services =
+      scope.kind === 'org'
+        ? this.org.services
+        : this.org.services.filter((s) => (scope.kind === 'team' ? s.owner === scope.id : s.id === scope.id))
+    return buildScorecard(id, {
+      org: this.org,
+      scope,
+      services,
+      kpis: current.kpis,
+      months,
+      slos: current.board.slos.entries,
+      board: current.board,
+      override: (kpiId) => this.targetOverride(kpiId),
+    })
+  }
+}
+
+export interface ScoreQuery {
+  team?: string
+  service?: string
+  from?: string
+  to?: string
+  profile?: string
+  now?: number
+}
+
+export interface ScoreboardAnswer {
+  scope: Scope
+  period: Period
+  previousPeriod: Period
+  current: Scoreboard
+  previous: Scoreboard
+}
+
+export interface KpiAnswer {
+  scope: Scope
+  period: Period
+  kpis: KpiResult[]
+  board: Scoreboard
 }

@@ -33,6 +33,16 @@ export const orgSection = z.strictObject({
   benchmarkProfile: z.enum(BENCHMARK_PROFILES).default('default'),
   /** Environment names that count as production (case-insensitive). */
   productionEnvironments: z.array(z.string().min(1)).default(['production', 'prod']),
+  /** Planned share of capacity by investment type, e.g. { roadmap: 0.6, tech-debt: 0.2 }. */
+  capacityAllocation: z
+    .strictObject({
+      roadmap: z.number().min(0).max(1).optional(),
+      'tech-debt': z.number().min(0).max(1).optional(),
+      reliability: z.number().min(0).max(1).optional(),
+      security: z.number().min(0).max(1).optional(),
+      support: z.number().min(0).max(1).optional(),
+    })
+    .default({}),
   dora: z
     .strictObject({
       /** An incident with no recorded cause is blamed on a deployment of its service this recent. */
@@ -164,6 +174,12 @@ export const initiativeSchema = z.strictObject({
   okrs: z.array(id).default([]),
 })
 
+/** A KPI target override: a threshold with its yellow band, or a green range. */
+export const targetOverrideSchema = z.union([
+  z.strictObject({ op: z.enum(['<', '<=', '>', '>=']), value: z.number(), yellow: z.number() }),
+  z.strictObject({ min: z.number(), max: z.number(), tolerance: z.number().min(0).default(0.1) }),
+])
+
 export const orgFileSchema = z.strictObject({
   org: orgSection,
   people: z.array(personSchema).default([]),
@@ -175,7 +191,8 @@ export const orgFileSchema = z.strictObject({
   initiatives: z.array(initiativeSchema).default([]),
   /** Sections whose rules arrive with the operating model; kept as written until then. */
   raci: z.record(z.string(), z.unknown()).optional(),
-  targets: z.record(z.string(), z.unknown()).optional(),
+  /** KPI target overrides by KPI id (see `engops kpis`). */
+  targets: z.record(z.string(), targetOverrideSchema).default({}),
   policies: z.record(z.string(), z.unknown()).optional(),
   meetings: z.array(z.record(z.string(), z.unknown())).optional(),
   tools: z.array(z.record(z.string(), z.unknown())).optional(),

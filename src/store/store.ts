@@ -176,6 +176,48 @@ export class Store {
     return this.db.selectFrom('commit_files').selectAll().where('repo', 'in', repos).execute()
   }
 
+  /**
+   * When each documentation path (Markdown and the like, or under a docs folder) last changed,
+   * per repository: the input of documentation freshness.
+   */
+  async listDocChanges(
+    repos: readonly string[],
+  ): Promise<{ repo: string; path: string; changedAt: number }[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commit_files as f')
+      .innerJoin('commits as c', (join) => join.onRef('c.repo', '=', 'f.repo').onRef('c.sha', '=', 'f.sha'))
+      .select(['f.repo', 'f.path', (eb) => eb.fn.max('c.committed_at').as('changed_at')])
+      .where('f.repo', 'in', repos)
+      .where((eb) =>
+        eb.or([
+          eb('f.path', 'like', '%.md'),
+          eb('f.path', 'like', '%.mdx'),
+          eb('f.path', 'like', '%.rst'),
+          eb('f.path', 'like', '%.adoc'),
+          eb('f.path', 'like', 'doc/%'),
+          eb('f.path', 'like', 'docs/%'),
+          eb('f.path', 'like', '%/doc/%'),
+          eb('f.path', 'like', '%/docs/%'),
+        ]),
+      )
+      .groupBy(['f.repo', 'f.path'])
+      .execute()
+    return rows.map((row) => ({ repo: row.repo, path: row.path, changedAt: Number(row.changed_at) }))
+  }
+
+  /** The time of the first commit of each repository. */
+  async firstCommitTimes(repos: readonly string[]): Promise<Map<string, number>> {
+    if (repos.length === 0) return new Map()
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', (eb) => eb.fn.min('committed_at').as('first')])
+      .where('repo', 'in', repos)
+      .groupBy('repo')
+      .execute()
+    return new Map(rows.map((row) => [row.repo, Number(row.first)]))
+  }
+
   /** Events of one generic family, oldest first, as they were validated. */
   async listRecords<T>(type: string): Promise<T[]> {
     const rows = await this.db
