@@ -10,14 +10,72 @@ import { CONFIG_FILE_NAME, loadConfigFile } from '../config/load-config.js'
 import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine } from '../engine/engine.js'
+import type { Period } from '../metrics/calendar.js'
+import type { Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
+import { ROLE_IDS } from '../operating/scorecards.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
+import { renderKpis, renderScorecard } from './kpi-view.js'
 import { formatCount, styleFor } from './output.js'
 import { ProgressBar } from './progress.js'
 
 interface GlobalOptions {
   config?: string
   db?: string
+}
+
+interface ScopeOptions {
+  team?: string
+  service?: string
+  from?: string
+  to?: string
+  json?: boolean
+}
+
+/** The metric families besides DORA, each `engops metrics <family>`. */
+const METRIC_FAMILIES: Record<string, string> = {
+  flow: 'cycle time, throughput, WIP against the limit, flow efficiency, wait time',
+  reviews: 'review turnaround and the 24 h SLA, PR size, merged without review',
+  delivery: 'velocity, sprint and roadmap predictability, dependency aging',
+  quality: 'bug rate, escaped defects, defect escape rate, customer-reported bugs',
+  reliability: 'incidents by severity, MTTA, response and update compliance, postmortems, pages',
+  slo: 'SLO attainment, error budgets, burn rates and burn-rate alerts',
+  release: 'release frequency and success, rollbacks, hotfixes, Friday deploys, stale flags',
+  capacity: 'share of completed work by investment type against the plan',
+  platform: 'paved-road adoption, service onboarding time, support requests',
+  security: 'vulnerability remediation within SLA',
+  'team-health': 'retention, attrition, engagement, eNPS',
+  hiring: 'time to fill, offer acceptance, funnel conversion, time to productivity',
+  cost: 'revenue and cost per engineer, cloud per user, cost per deploy, variance',
+  dx: 'CI build times, flaky and failing pipelines, docs freshness, DX survey',
+}
+
+const FAMILY_FIELD: Record<string, keyof Scoreboard> = {
+  flow: 'flow',
+  reviews: 'reviews',
+  delivery: 'delivery',
+  quality: 'quality',
+  reliability: 'reliability',
+  slo: 'slos',
+  release: 'release',
+  capacity: 'allocation',
+  platform: 'platform',
+  security: 'security',
+  'team-health': 'teamHealth',
+  hiring: 'hiring',
+  cost: 'cost',
+  dx: 'dx',
+}
+
+function familySummary(board: Scoreboard, family: string): unknown {
+  if (family === 'delivery')
+    return { ...board.delivery, roadmap: board.roadmap, dependencies: board.dependencies }
+  if (family === 'reviews') return { ...board.reviews, productivity: board.productivity }
+  return board[FAMILY_FIELD[family]!]
+}
+
+function isoPeriod(period: Period) {
+  return { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() }
 }
 
 function out(text: string): void {
@@ -186,6 +244,79 @@ export function buildProgram(): Command {
         })
       },
     )
+
+  const scopeOptions = (command: Command) =>
+    command
+      .option('--team <id>', 'a team and its services')
+      .option('--service <id>', 'one service')
+      .option('--from <date>', 'period start (YYYY-MM-DD in the org time zone, or ISO time)')
+      .option('--to <date>', 'period end, exclusive (default: the last 30 days up to today)')
+      .option('--json', 'print JSON (seconds, fractions, n)')
+
+  for (const [family, description] of Object.entries(METRIC_FAMILIES)) {
+    scopeOptions(metrics.command(family).description(description))
+      .option('--explain', 'show how each number is judged: n, owner, cadence, pairing')
+      .action(async (options: ScopeOptions & { explain?: boolean }, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const answer = await engine.kpis(options)
+          const kpis = answer.kpis.filter((kpi) => kpi.family === family)
+          if (options.json) {
+            return json({
+              scope: answer.scope,
+              period: isoPeriod(answer.period),
+              family,
+              summary: familySummary(answer.board, family),
+              kpis,
+            })
+          }
+          out(
+            renderKpis(
+              { ...answer, kpis },
+              engine.org.org.name,
+              `${description[0]!.toUpperCase()}${description.slice(1)}`,
+              styleFor(process.stdout),
+              options.explain,
+            ),
+          )
+        })
+      })
+  }
+
+  scopeOptions(
+    program.command('kpis').description('every KPI with its target, status and trend (the KPI catalog)'),
+  )
+    .option('--role <role>', `only the KPIs of a role's scorecard (${ROLE_IDS.join(', ')})`)
+    .option('--explain', 'show n, owner, cadence and pairing of each KPI')
+    .action(async (options: ScopeOptions & { role?: string; explain?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const answer = await engine.kpis(options)
+        if (options.json)
+          return json({ scope: answer.scope, period: isoPeriod(answer.period), kpis: answer.kpis })
+        out(
+          renderKpis(
+            answer,
+            engine.org.org.name,
+            'Engineering KPIs',
+            styleFor(process.stdout),
+            options.explain,
+          ),
+        )
+      })
+    })
+
+  scopeOptions(
+    program
+      .command('scorecard <role>')
+      .description(`a role's KPIs and definition of done (${ROLE_IDS.join(', ')})`),
+  ).action(async (role: string, options: ScopeOptions, command: Command) => {
+    await withEngine(command, async (engine) => {
+      const card = await engine.scorecard(role, options)
+      const scope = engine.resolveScope(options)
+      const period = engine.resolvePeriod(options)
+      if (options.json) return json({ scope, period: isoPeriod(period), ...card })
+      out(renderScorecard(card, { scope, period }, engine.org.org.name, styleFor(process.stdout)))
+    })
+  })
 
   program
     .command('demo')

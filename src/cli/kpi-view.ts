@@ -1,0 +1,173 @@
+/** Terminal views of KPIs, metric families and scorecards, with the seed dashboard's symbols. */
+import type { KpiAnswer } from '../engine/engine.js'
+import type { Target, Unit } from '../metrics/kpi-catalog.js'
+import type { KpiResult, Status } from '../metrics/kpi-status.js'
+import type { Scorecard } from '../operating/scorecards.js'
+import { bold, dim, formatDuration, type Style } from './output.js'
+
+const STATUS: Record<Status, [rich: string, plain: string]> = {
+  green: ['✅', '[green] '],
+  yellow: ['🟡', '[yellow]'],
+  red: ['🔴', '[red]   '],
+  'no-data': ['⚪', '[n/a]   '],
+}
+
+export function statusSymbol(status: Status, style: Style): string {
+  const [rich, plain] = STATUS[status]
+  return style.rich ? rich : plain
+}
+
+function money(value: number): string {
+  const abs = Math.abs(value)
+  if (abs >= 1_000_000) return `$${(value / 1_000_000).toFixed(1)}M`
+  if (abs >= 10_000) return `$${Math.round(value / 1000)}K`
+  if (abs >= 100) return `$${Math.round(value)}`
+  return `$${value.toFixed(2)}`
+}
+
+export function formatValue(value: number | null, unit: Unit): string {
+  if (value === null) return '—'
+  switch (unit) {
+    case 'seconds':
+      return formatDuration(value)
+    case 'fraction':
+      return `${(value * 100).toFixed(1)}%`
+    case 'per-day':
+      return `${value.toFixed(1)}/day`
+    case 'per-week':
+      return `${value.toFixed(1)}/week`
+    case 'per-month':
+      return `${value.toFixed(1)}/month`
+    case 'count':
+      return String(Math.round(value))
+    case 'points':
+      return `${value.toFixed(0)} SP`
+    case 'score':
+      return `${value.toFixed(1)}/5`
+    case 'nps':
+      return `${value >= 0 ? '+' : ''}${value.toFixed(0)}`
+    case 'currency':
+      return money(value)
+    case 'per-100-points':
+      return `${value.toFixed(1)}/100 SP`
+    case 'per-1000-users':
+      return `${value.toFixed(2)}/1k users`
+    case 'ratio':
+      return `${value.toFixed(2)}×`
+    case 'days':
+      return `${value.toFixed(0)} d`
+    case 'lines':
+      return `${value.toFixed(0)} lines`
+  }
+}
+
+export function formatTarget(target: Target, unit: Unit, direction: 'higher' | 'lower'): string {
+  switch (target.kind) {
+    case 'threshold':
+      return `${target.op} ${formatValue(target.value, unit)}`
+    case 'range':
+      return `${formatValue(target.min, unit)}–${formatValue(target.max, unit)}`
+    case 'trend':
+      return `trend (${direction} is better)`
+  }
+}
+
+function trendText(kpi: KpiResult): string {
+  if (!kpi.trend) return ''
+  const arrow = kpi.trend.change > 0 ? '↑' : kpi.trend.change < 0 ? '↓' : '→'
+  const relative = kpi.trend.relative === null ? '' : ` ${Math.abs(kpi.trend.relative * 100).toFixed(0)}%`
+  return `${arrow}${relative} ${kpi.trend.direction} (was ${formatValue(kpi.trend.previous, kpi.unit)})`
+}
+
+export function kpiLine(kpi: KpiResult, style: Style): string {
+  const value = kpi.status === 'no-data' && kpi.note ? dim(kpi.note, style) : formatValue(kpi.value, kpi.unit)
+  const target = formatTarget(kpi.target, kpi.unit, kpi.direction)
+  return `${statusSymbol(kpi.status, style)} ${kpi.name.padEnd(44)} ${value.padEnd(style.rich ? 22 : 14)} ${dim(`target ${target}`.padEnd(30), style)} ${dim(trendText(kpi), style)}`.trimEnd()
+}
+
+const FAMILY_TITLES: Record<string, string> = {
+  dora: 'DORA',
+  flow: 'Flow',
+  reviews: 'Code review',
+  delivery: 'Delivery',
+  quality: 'Quality',
+  slo: 'SLOs and error budgets',
+  reliability: 'Incidents and on-call',
+  release: 'Release',
+  capacity: 'Capacity allocation',
+  platform: 'Platform',
+  security: 'Security',
+  'team-health': 'Team health',
+  hiring: 'Hiring',
+  cost: 'Cost',
+  dx: 'Developer experience',
+  measured: 'Fed by measurements',
+}
+
+function header(
+  answer: Pick<KpiAnswer, 'scope' | 'period'>,
+  title: string,
+  orgName: string,
+  style: Style,
+): string[] {
+  const scope =
+    answer.scope.kind === 'org' ? `${orgName} (organization)` : `${answer.scope.kind} ${answer.scope.id}`
+  const from = new Date(answer.period.from).toISOString().slice(0, 10)
+  const to = new Date(answer.period.to).toISOString().slice(0, 10)
+  return [
+    bold(`${title} — ${scope}`, style),
+    dim(`${from} → ${to} (to exclusive) · trends against the period before`, style),
+  ]
+}
+
+export function renderKpis(
+  answer: KpiAnswer,
+  orgName: string,
+  title: string,
+  style: Style,
+  explain = false,
+): string {
+  const lines = header(answer, title, orgName, style)
+  const families = [...new Set(answer.kpis.map((kpi) => kpi.family))]
+  for (const family of families) {
+    lines.push('', bold(FAMILY_TITLES[family] ?? family, style))
+    for (const kpi of answer.kpis.filter((k) => k.family === family)) {
+      lines.push(kpiLine(kpi, style))
+      if (explain) {
+        lines.push(
+          dim(
+            `     ${kpi.id}: n=${kpi.n}, owner ${kpi.owner}, reviewed ${kpi.frequency}${kpi.paired ? `, paired with ${kpi.paired}` : ''}`,
+            style,
+          ),
+        )
+      }
+    }
+  }
+  const counts = (['green', 'yellow', 'red', 'no-data'] as const).map(
+    (s) => `${answer.kpis.filter((k) => k.status === s).length} ${s}`,
+  )
+  lines.push('', dim(counts.join(' · '), style))
+  return `${lines.join('\n')}\n`
+}
+
+export function renderScorecard(
+  card: Scorecard,
+  answer: Pick<KpiAnswer, 'scope' | 'period'>,
+  orgName: string,
+  style: Style,
+): string {
+  const lines = header(answer, `Scorecard: ${card.name}`, orgName, style)
+  lines.push(
+    dim(`North star: ${card.northStar}`, style),
+    '',
+    `${statusSymbol(card.status, style)} ${bold('KPIs', style)}`,
+  )
+  for (const kpi of card.kpis) lines.push(kpiLine(kpi, style))
+  lines.push('', bold('Definition of done (what the data can check)', style))
+  for (const item of card.definitionOfDone) {
+    lines.push(
+      `${statusSymbol(item.met ? 'green' : 'red', style)} ${item.item.padEnd(52)} ${dim(item.evidence, style)}`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
