@@ -1,8 +1,7 @@
 /** Terminal views of KPIs, metric families and scorecards, with the seed dashboard's symbols. */
-import type { KpiAnswer } from '../engine/engine.js'
+import type { KpiAnswer, Scorecard } from '../engine/engine.js'
 import type { Target, Unit } from '../metrics/kpi-catalog.js'
 import type { KpiResult, Status } from '../metrics/kpi-status.js'
-import type { Scorecard } from '../operating/scorecards.js'
 import { bold, dim, formatDuration, type Style } from './output.js'
 
 const STATUS: Record<Status, [rich: string, plain: string]> = {

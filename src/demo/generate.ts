@@ -60,7 +60,8 @@ export function generateDemo(options: DemoOptions): DemoResult {
         start,
         end,
         troubled,
-        withFiles: services.some((service) => service.path !== undefined),
+        // File paths (monorepo attribution, docs freshness) for the small demo; the large one stays lean.
+        withFiles: options.scale === 'small' || services.some((service) => service.path !== undefined),
         teamRepos,
       },
       random,
@@ -69,7 +70,16 @@ export function generateDemo(options: DemoOptions): DemoResult {
     )
   }
 
-  const operations: OperationsSink = { sprints: [], surveys: [], people: [], costs: [], sli: [] }
+  const operations: OperationsSink = {
+    sprints: [],
+    surveys: [],
+    people: [],
+    costs: [],
+    sli: [],
+    pipelines: [],
+    security: [],
+    measurements: [],
+  }
   simulateOperations(org, { start, end }, random, operations, troubled)
 
   mkdirSync(options.dir, { recursive: true })
@@ -113,7 +123,19 @@ function orgYaml(org: DemoOrganization, options: DemoOptions, end: number): stri
   const quarter = quarterOf(end - 1)
   const small = options.scale === 'small'
   const document: Record<string, unknown> = {
-    org: { name: org.name, timezone: 'UTC', benchmarkProfile: 'default', loadedCostPerEngineer: 210000 },
+    org: {
+      name: org.name,
+      timezone: 'UTC',
+      benchmarkProfile: 'default',
+      loadedCostPerEngineer: 210000,
+      capacityAllocation: {
+        roadmap: 0.6,
+        'tech-debt': 0.15,
+        reliability: 0.15,
+        security: 0.05,
+        support: 0.05,
+      },
+    },
     people: org.people.map((p) => ({
       id: p.id,
       name: p.name,
@@ -142,6 +164,8 @@ function orgYaml(org: DemoOrganization, options: DemoOptions, end: number): stri
       tier: s.tier,
       repositories: s.path ? [{ name: s.repo, paths: [s.path] }] : [s.repo],
       ...(s.tier <= 2 ? { runbook: `https://runbooks.acme.example/${s.id}` } : {}),
+      // Three in four services are on the paved road: adoption is close to, not at, 80 %.
+      pavedRoad: (s.id.length + s.tier) % 4 !== 0,
     })),
     slos: org.services
       .filter((s) => s.tier <= 2)

@@ -91,7 +91,11 @@ export function simulateRepository(
     }
     return found.sha
   }
-  const fileFor = (service: DemoService, n: number) => `${service.path ?? ''}src/module-${n % 17}.ts`
+  // One change in twelve also touches the service's docs.
+  const fileFor = (service: DemoService, n: number) =>
+    n % 12 === 0
+      ? `${service.path ?? ''}docs/guide-${n % 5}.md`
+      : `${service.path ?? ''}src/module-${n % 17}.ts`
   const emitCommit = (
     sha: string,
     parents: string[],
@@ -276,7 +280,7 @@ export function simulateRepository(
     const severity = pickSeverity(random)
     const recorded = random.next()
     const cause = recorded < 0.4 ? { causeDeployment: id } : recorded < 0.6 ? { causeSha: sha } : {}
-    emitIncident(sink, counters, random, [service.id], severity, detectedAt, cause, end)
+    emitIncident(sink, counters, random, [service.id], severity, detectedAt, cause, end, members)
     const followUp = random.next()
     if (followUp < 0.45) {
       const author = random.pick(members)
@@ -297,11 +301,21 @@ export function simulateRepository(
   // Background incidents that no deployment caused (capacity, a provider outage, ...).
   for (const service of plan.services) {
     for (let t = start + random.exponential(40 * DAY); t < end; t += random.exponential(40 * DAY)) {
-      emitIncident(sink, counters, random, [service.id], pickSeverity(random), t, {}, end)
+      emitIncident(sink, counters, random, [service.id], pickSeverity(random), t, {}, end, members)
     }
     if (plan.troubled.has(service.id)) {
       for (let t = end - 45 * DAY + random.exponential(6 * DAY); t < end; t += random.exponential(6 * DAY)) {
-        emitIncident(sink, counters, random, [service.id], random.chance(0.5) ? 'SEV-2' : 'SEV-3', t, {}, end)
+        emitIncident(
+          sink,
+          counters,
+          random,
+          [service.id],
+          random.chance(0.5) ? 'SEV-2' : 'SEV-3',
+          t,
+          {},
+          end,
+          members,
+        )
       }
     }
   }
@@ -322,6 +336,21 @@ const RESTORE_MEDIAN: Record<string, number> = {
   'SEV-4': 30 * HOUR,
 }
 
+/** The seed's communication cadence: how often each audience hears while an incident is open. */
+const CADENCE: Record<string, [audience: string, minutes: number][]> = {
+  'SEV-1': [
+    ['internal', 15],
+    ['external', 30],
+    ['exec', 30],
+  ],
+  'SEV-2': [
+    ['internal', 30],
+    ['external', 60],
+    ['exec', 120],
+  ],
+  'SEV-3': [['internal', 120]],
+}
+
 function emitIncident(
   sink: EventSink,
   counters: { incident: number },
@@ -331,10 +360,50 @@ function emitIncident(
   detectedAt: number,
   cause: { causeDeployment?: string; causeSha?: string },
   end: number,
+  responders: readonly DemoPerson[],
 ): void {
   if (detectedAt >= end) return // it has not happened yet
   const acknowledgedAt = detectedAt + random.int(1, severity === 'SEV-1' ? 8 : 30) * MINUTE
-  const resolvedAt = detectedAt + random.logNormal(RESTORE_MEDIAN[severity]!, 0.7)
+  const restore = random.logNormal(RESTORE_MEDIAN[severity]!, 0.7)
+  const resolvedAt = detectedAt + restore
+  const mitigatedAt = detectedAt + restore * (0.4 + random.next() * 0.4)
+  const resolved = resolvedAt < end
+  const major = severity === 'SEV-1' || severity === 'SEV-2'
+  const person = () => random.pick(responders).id
+  const roles = major
+    ? [
+        { role: 'incident-commander', person: person() },
+        { role: 'tech-lead', person: person() },
+        { role: 'comms', person: person() },
+      ]
+    : [{ role: 'tech-lead', person: person() }]
+  // Updates on cadence, with the occasional late one.
+  const statusUpdates: { at: string; audience: string }[] = []
+  for (const [audience, minutes] of CADENCE[severity] ?? []) {
+    for (
+      let t = detectedAt + minutes * MINUTE * (0.5 + random.next() * 0.4);
+      t < Math.min(mitigatedAt, end);
+    ) {
+      statusUpdates.push({ at: iso(t), audience })
+      t += minutes * MINUTE * (random.chance(0.05) ? 1.3 : 0.7 + random.next() * 0.28)
+    }
+  }
+  const wantsPostmortem = severity !== 'SEV-4' && resolved
+  const completed = wantsPostmortem && random.chance(major ? 0.9 : 0.7)
+  const postmortemAt = resolvedAt + random.int(2, 6) * DAY
+  const actionItems = wantsPostmortem
+    ? Array.from({ length: random.int(1, 3) }, (_, i) => {
+        const due = resolvedAt + random.int(10, 30) * DAY
+        const done = due < end && random.chance(0.8)
+        return {
+          title: `Follow-up ${i + 1}`,
+          owner: person(),
+          due: iso(due),
+          done,
+          ...(done ? { doneAt: iso(due - random.int(1, 5) * DAY) } : {}),
+        }
+      })
+    : []
   sink.incidents.push(
     JSON.stringify({
       type: 'incident',
@@ -343,8 +412,22 @@ function emitIncident(
       severity,
       detectedAt: iso(detectedAt),
       acknowledgedAt: iso(acknowledgedAt),
-      ...(resolvedAt < end ? { resolvedAt: iso(resolvedAt) } : {}),
+      ...(mitigatedAt < end ? { mitigatedAt: iso(mitigatedAt) } : {}),
+      ...(resolved ? { resolvedAt: iso(resolvedAt) } : {}),
       ...cause,
+      roles,
+      statusUpdates,
+      ...(wantsPostmortem
+        ? {
+            postmortem: {
+              status: completed && postmortemAt < end ? 'reviewed' : 'draft',
+              ...(completed && postmortemAt < end ? { completedAt: iso(postmortemAt) } : {}),
+              rootCause: cause.causeDeployment || cause.causeSha ? 'change introduced a defect' : 'capacity',
+              contributingFactors: [],
+              actionItems,
+            },
+          }
+        : {}),
     }),
   )
 }

@@ -14,6 +14,9 @@ export interface OperationsSink {
   people: string[]
   costs: string[]
   sli: string[]
+  pipelines: string[]
+  security: string[]
+  measurements: string[]
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -32,7 +35,240 @@ export function simulateOperations(
   simulatePeople(org, window, random, sink)
   simulateCosts(org, window, random, sink)
   simulateSli(org, window, random, sink, troubled)
+  simulateDxSurvey(org, window, random, sink)
+  simulateSupportRequests(org, window, random, sink)
+  simulatePipelines(org, window, random, sink)
+  simulateSecurity(org, window, random, sink)
+  simulateMeasurements(org, window, random, sink)
 }
+
+/** The seed's quarterly DX survey (12 questions, 1–5). Beta's code-review score sinks with its reviews. */
+const DX_QUESTIONS = [
+  'dx-setup',
+  'dx-env-reliability',
+  'dx-ci-speed',
+  'dx-docs',
+  'dx-code-review',
+  'dx-collaboration',
+  'dx-meetings',
+  'dx-on-call',
+  'dx-monitoring',
+  'dx-deploy-confidence',
+  'dx-career',
+  'dx-meaningful-work',
+]
+
+function simulateDxSurvey(
+  org: DemoOrganization,
+  window: { start: number; end: number },
+  random: Random,
+  sink: OperationsSink,
+) {
+  for (let at = window.start + 45 * DAY; at < window.end; at += 91 * DAY) {
+    const survey = `dx-${new Date(at).toISOString().slice(0, 7)}`
+    const late = at > window.end - 60 * DAY
+    for (const team of org.teams) {
+      team.members.forEach((_, respondent) => {
+        for (const question of DX_QUESTIONS) {
+          const slowReviews =
+            question === 'dx-code-review' && late && team.pickupHours[1] > 3 * team.pickupHours[0]
+          const base = slowReviews ? 2.4 : 3.7
+          const score = Math.max(1, Math.min(5, Math.round(base + (random.next() - 0.4) * 2)))
+          sink.surveys.push(
+            line({
+              type: 'survey_response',
+              id: `${survey}:${team.id}:${respondent}:${question}`,
+              survey,
+              team: team.id,
+              question,
+              score,
+              at: iso(at),
+            }),
+          )
+        }
+      })
+    }
+  }
+}
+
+/** Stream teams ask the platform team for help; every request is a work item of the platform team. */
+function simulateSupportRequests(
+  org: DemoOrganization,
+  window: { start: number; end: number },
+  random: Random,
+  sink: OperationsSink,
+) {
+  const platform = org.teams.filter((t) => t.type === 'platform')
+  const askers = org.teams.filter((t) => t.type === 'stream-aligned')
+  let n = 0
+  for (const provider of platform) {
+    for (const asker of askers) {
+      for (
+        let t = window.start + random.exponential(10 * DAY);
+        t < window.end;
+        t += random.exponential(10 * DAY)
+      ) {
+        const created = t
+        const done = created + random.int(4, 72) * 60 * MINUTE
+        sink.sprints.push(
+          line({
+            type: 'work_item',
+            team: provider.id,
+            key: `${provider.id.toUpperCase().slice(0, 6)}-REQ-${++n}`,
+            itemType: 'task',
+            points: 1,
+            createdAt: iso(created),
+            statusChanges: [
+              { status: 'todo', at: iso(created) },
+              { status: 'in-progress', at: iso(created + 2 * 60 * MINUTE) },
+              ...(done < window.end ? [{ status: 'done', at: iso(done) }] : []),
+            ],
+            investment: 'support',
+            requestedBy: asker.id,
+          }),
+        )
+      }
+    }
+  }
+}
+
+function simulatePipelines(
+  org: DemoOrganization,
+  window: { start: number; end: number },
+  random: Random,
+  sink: OperationsSink,
+) {
+  const repos = [...new Set(org.services.map((s) => s.repo))]
+  let n = 0
+  for (const repo of repos) {
+    const median = (repo === 'platform' ? 11 : 6) * MINUTE
+    for (
+      let t = window.start + random.exponential(DAY / 2);
+      t < window.end;
+      t += random.exponential(DAY / 2)
+    ) {
+      const id = `${repo}-run-${++n}`
+      let started = t
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const duration = Math.max(MINUTE, random.logNormal(median, 0.5))
+        const finished = started + duration
+        if (finished >= window.end) break
+        // Most runs pass; a few fail for real; some fail and then pass on retry (flaky).
+        const outcome = random.next()
+        const result =
+          attempt > 1 ? (outcome < 0.8 ? 'success' : 'failure') : outcome < 0.87 ? 'success' : 'failure'
+        sink.pipelines.push(
+          line({
+            type: 'pipeline_run',
+            id,
+            attempt,
+            repo,
+            workflow: 'ci',
+            result,
+            queuedAt: iso(started - MINUTE),
+            startedAt: iso(started),
+            finishedAt: iso(finished),
+          }),
+        )
+        if (result === 'success' || random.chance(0.5)) break
+        started = finished + 2 * MINUTE
+      }
+    }
+  }
+}
+
+function simulateSecurity(
+  org: DemoOrganization,
+  window: { start: number; end: number },
+  random: Random,
+  sink: OperationsSink,
+) {
+  let n = 0
+  const severities = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low'] as const
+  const sla = { critical: 7, high: 30, medium: 90, low: 180 }
+  for (const service of org.services) {
+    for (
+      let t = window.start + random.exponential(45 * DAY);
+      t < window.end;
+      t += random.exponential(45 * DAY)
+    ) {
+      const severity = random.pick(severities)
+      // Usually well inside the SLA, sometimes late.
+      const fixedAt = t + random.logNormal(sla[severity] * 0.4 * DAY, 0.6)
+      sink.security.push(
+        line({
+          type: 'vulnerability',
+          id: `VULN-${++n}`,
+          service: service.id,
+          severity,
+          foundAt: iso(t),
+          ...(fixedAt < window.end ? { fixedAt: iso(fixedAt) } : {}),
+        }),
+      )
+    }
+    for (
+      let t = window.start + random.exponential(20 * DAY);
+      t < window.end;
+      t += random.exponential(20 * DAY)
+    ) {
+      const removedAt = t + random.logNormal(25 * DAY, 0.6)
+      sink.security.push(
+        line({
+          type: 'feature_flag',
+          flag: `flag-${++n}`,
+          service: service.id,
+          createdAt: iso(t),
+          ...(removedAt < window.end && random.chance(0.85) ? { removedAt: iso(removedAt) } : {}),
+        }),
+      )
+    }
+  }
+}
+
+/** Monthly values of the KPIs engops cannot read directly, as a team would feed them. */
+function simulateMeasurements(
+  org: DemoOrganization,
+  window: { start: number; end: number },
+  random: Random,
+  sink: OperationsSink,
+) {
+  const orgLevel: [kpi: string, value: () => number][] = [
+    ['alert_precision', () => 0.86 + random.next() * 0.1],
+    ['backup_restore', () => (random.chance(0.85) ? 1 : 0.95)],
+    ['dev_nps', () => 25 + random.next() * 25],
+    ['metric_spec_coverage', () => 0.85 + random.next() * 0.15],
+    ['data_freshness', () => 0.97 + random.next() * 0.03],
+    ['data_tests_pass', () => 0.93 + random.next() * 0.07],
+    ['data_mttr', () => ((30 + random.next() * 60) * MINUTE) / 1000],
+    ['semantic_layer_usage', () => 0.6 + random.next() * 0.3],
+    ['hot_path_p95', () => 0.8 + random.next() * 0.4],
+    ['kr_delta_per_week', () => 0.7 + random.next() * 0.5],
+    ['activation', () => 0.85 + random.next() * 0.3],
+    ['idea_to_decision', () => ((7 + random.next() * 14) * DAY) / 1000],
+    ['cfr_post_release_delta', () => (random.next() - 0.3) * 0.05],
+    ['dev_env_setup', () => ((10 + random.next() * 20) * MINUTE) / 1000],
+    ['context_switching', () => 0.7 + random.next() * 0.8],
+    ['dependency_risk_index', () => 0.1 + random.next() * 0.2],
+    ['manager_effectiveness', () => 3.6 + random.next() * 0.8],
+    ['stakeholder_satisfaction', () => 3.7 + random.next() * 0.8],
+  ]
+  const perTeam: [kpi: string, value: () => number][] = [
+    ['preview_env_p95', () => ((3 + random.next() * 4) * MINUTE) / 1000],
+    ['rollback_time', () => ((2 + random.next() * 6) * MINUTE) / 1000],
+  ]
+  for (let at = window.start + 14 * DAY; at < window.end; at += 7 * DAY) {
+    for (const [kpi, value] of orgLevel)
+      sink.measurements.push(line({ type: 'measurement', kpi, at: iso(at), value: round(value()) }))
+    for (const team of org.teams) {
+      for (const [kpi, value] of perTeam)
+        sink.measurements.push(
+          line({ type: 'measurement', kpi, team: team.id, at: iso(at), value: round(value()) }),
+        )
+    }
+  }
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000
 
 function firstMonday(at: number): number {
   const day = new Date(at)
@@ -81,11 +317,13 @@ function simulateSprints(
       items.push({ points, itemType: 'bug', foundIn: 'production', committed: false })
     }
     let completed = 0
+    let completedCommitted = 0
     const target = committed * predictability
     for (const item of items) {
       const created = item.committed ? start - random.int(1, 20) * DAY : start + random.int(1, 10) * DAY
       const began = Math.max(created, start) + random.int(0, 6) * DAY + random.int(60, 600) * MINUTE
       const done = item.committed ? completed + item.points <= target : random.chance(0.5)
+      if (done && item.committed) completedCommitted += item.points
       const reviewAt = began + random.int(1, 3) * DAY
       const doneAt = Math.min(reviewAt + random.int(2, 30) * 60 * MINUTE, end - MINUTE)
       if (done) completed += item.points
@@ -97,7 +335,8 @@ function simulateSprints(
               { status: 'review', at: iso(Math.min(reviewAt, end - 2 * MINUTE)) },
               { status: 'done', at: iso(Math.max(doneAt, Math.min(reviewAt, end - 2 * MINUTE) + MINUTE)) },
             ]
-          : []),
+          : // Unfinished work goes back to the backlog when the sprint ends.
+            [{ status: 'todo', at: iso(end) }]),
       ]
       sink.sprints.push(
         line({
@@ -110,6 +349,10 @@ function simulateSprints(
           statusChanges,
           sprint: sprintId,
           ...(item.foundIn ? { foundIn: item.foundIn } : {}),
+          ...(item.itemType === 'story' && item.committed && random.chance(0.4)
+            ? { committedQuarter: quarterOf(start) }
+            : {}),
+          ...(item.itemType === 'story' && random.chance(0.08) ? { investment: 'security' } : {}),
         }),
       )
     }
@@ -123,10 +366,16 @@ function simulateSprints(
         end: iso(end),
         committed,
         completed,
+        completedCommitted,
         added,
       }),
     )
   }
+}
+
+function quarterOf(at: number): string {
+  const date = new Date(at)
+  return `${date.getUTCFullYear()}-Q${Math.floor(date.getUTCMonth() / 3) + 1}`
 }
 
 const QUESTIONS = ['engagement', 'growth', 'tooling', 'workload', 'manager']
@@ -211,7 +460,7 @@ function simulatePeople(
         }),
       )
     }
-    if (random.chance(0.5)) {
+    for (let r = random.int(1, 3); r > 0; r--) {
       const opened = window.start + random.int(0, 150) * DAY
       const filled = random.chance(0.7) ? opened + random.int(25, 80) * DAY : undefined
       const applied = random.int(40, 160)

@@ -359,6 +359,9 @@ export class Engine {
   }
 }
 
+export type { KpiResult } from '../metrics/kpi-status.js'
+export { ROLE_IDS, type Scorecard } from '../operating/scorecards.js'
+
 export interface ScoreQuery {
   team?: string
   service?: string

@@ -7,7 +7,7 @@
 import type { PipelineRunEvent, SurveyResponseEvent } from '../model/events.js'
 import { inPeriod, type Period } from './calendar.js'
 import { mean, quantile, ratio } from './stats.js'
-import { MIN_GROUP } from './team-health.js'
+import { MIN_GROUP, SURVEY_LOOKBACK_MS } from './team-health.js'
 
 export const DOC_FRESHNESS_MS = 90 * 86_400_000
 
@@ -52,7 +52,9 @@ export function computeDx(
   for (const changed of docChanges.values()) if (period.to - changed <= DOC_FRESHNESS_MS) fresh++
   const questions = new Map<string, number[]>()
   for (const answer of survey) {
-    if (answer.score === undefined || !inPeriod(answer.at, period)) continue
+    // The quarterly DX survey: its answers up to the period's end, within a quarter.
+    if (answer.score === undefined || !answer.question.startsWith('dx-')) continue
+    if (answer.at >= period.to || answer.at < period.to - SURVEY_LOOKBACK_MS) continue
     questions.set(answer.question, [...(questions.get(answer.question) ?? []), answer.score])
   }
   const p = (q: number) => {

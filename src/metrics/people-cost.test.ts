@@ -197,7 +197,7 @@ describe('developer experience', () => {
           id: `d${i}`,
           survey: 'dx',
           team: 'web',
-          question: 'ci-speed',
+          question: 'dx-ci-speed',
           score,
           at: at(10),
         }) as SurveyResponseEvent,
@@ -207,7 +207,7 @@ describe('developer experience', () => {
       id: 'x',
       survey: 'dx',
       team: 'web',
-      question: 'docs',
+      question: 'dx-docs',
       score: 2,
       at: at(10),
     } as SurveyResponseEvent)
@@ -219,8 +219,8 @@ describe('developer experience', () => {
     // Fresh within 90 days of the period's end (T0 + 91 d): README (11 d before), not setup.md (121 d).
     expect(dx.docs).toEqual({ paths: 3, fresh: 1, freshness: 1 / 3 })
     expect(dx.survey).toEqual([
-      { question: 'ci-speed', respondents: 5, score: 4 },
-      { question: 'docs', respondents: 1, score: null },
+      { question: 'dx-ci-speed', respondents: 5, score: 4 },
+      { question: 'dx-docs', respondents: 1, score: null },
     ])
     expect([isDocPath('docs/a.txt'), isDocPath('src/x.ts'), isDocPath('CHANGELOG.md')]).toEqual([
       true,

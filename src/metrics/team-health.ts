@@ -9,6 +9,9 @@ import { mean } from './stats.js'
 
 export const MIN_GROUP = 5
 
+/** Surveys run quarterly: the latest one up to the period's end speaks for it, if within a quarter. */
+export const SURVEY_LOOKBACK_MS = 92 * 86_400_000
+
 export interface TeamHealthSummary {
   headcount: { start: number; end: number; average: number }
   hires: number
@@ -39,8 +42,10 @@ export function computeTeamHealth(
   const voluntary = leavers.filter((e) => e.voluntary === true).length
   const regrettable = leavers.filter((e) => e.regrettable === true).length
 
-  // The latest survey in the period speaks for it.
-  const surveyed = responses.filter((r) => inPeriod(r.at, period))
+  // The latest survey up to the period's end (within a quarter) speaks for it.
+  const surveyed = responses.filter(
+    (r) => r.at < period.to && r.at >= period.to - SURVEY_LOOKBACK_MS && !r.question.startsWith('dx-'),
+  )
   const latest = surveyed.reduce<SurveyResponseEvent | undefined>(
     (last, r) => (!last || r.at > last.at ? r : last),
     undefined,
