@@ -552,20 +552,26 @@ function simulateSli(
   for (const service of org.services.filter((s) => s.tier <= 2)) {
     const objective = service.tier === 1 ? 99.9 : 99.5
     const budget = 1 - objective / 100
-    for (let day = Math.floor(window.start / DAY) * DAY; day + DAY <= window.end; day += DAY) {
-      const burning = troubled.has(service.id) && day > window.end - 30 * DAY
+    // Daily samples, and hourly ones for the last three days so the short burn-rate windows have data.
+    const hourlyFrom = Math.floor((window.end - 3 * DAY) / DAY) * DAY
+    const emit = (start: number, length: number) => {
+      const burning = troubled.has(service.id) && start > window.end - 30 * DAY
       const errorRate = budget * (burning ? 1.8 + random.next() * 1.5 : 0.1 + random.next() * 0.6)
-      const total = random.int(80_000, 120_000)
+      const total = Math.round((random.int(80_000, 120_000) * length) / DAY)
       sink.sli.push(
         line({
           type: 'sli',
           slo: `${service.id}-availability`,
-          start: iso(day),
-          end: iso(day + DAY),
+          start: iso(start),
+          end: iso(start + length),
           good: Math.round(total * (1 - errorRate)),
           total,
         }),
       )
+    }
+    for (let day = Math.floor(window.start / DAY) * DAY; day + DAY <= window.end; day += DAY) {
+      if (day < hourlyFrom) emit(day, DAY)
+      else for (let hour = day; hour < day + DAY; hour += 3_600_000) emit(hour, 3_600_000)
     }
   }
 }
