@@ -39,7 +39,7 @@ try {
     reader.store.listDeployments(),
     reader.store.listIncidents(),
     reader.store.listPullRequests(),
-    reader.store.listCommits(repos),
+    reader.store.listCommitGraph(repos),
     reader.store.listCommitFiles(pathRepos),
   ])
   const read = seconds(start)

@@ -30,7 +30,7 @@ import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError } from '../model/errors.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { DAY, HOUR } from '../model/time.js'
-import type { Incident } from '../model/types.js'
+import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import {
   buildScorecard,
   isRoleId,
@@ -80,6 +80,8 @@ interface DoraDataset {
   attribution: Attribution
   links: FailureLinks
   incidents: Incident[]
+  deployments: Deployment[]
+  pullRequests: PullRequest[]
 }
 
 export function defaultDbPath(configFile: string): string {
@@ -217,7 +219,7 @@ export class Engine {
       this.store.listDeployments(),
       this.store.listIncidents(),
       this.store.listPullRequests(),
-      this.store.listCommits(repos),
+      this.store.listCommitGraph(repos),
       this.store.listCommitFiles(pathRepos),
     ])
     const filesBySha = new Map<string, string[]>()
@@ -240,7 +242,7 @@ export class Engine {
       },
     )
     const links = linkFailures(attribution, incidents, services, this.org.org.dora.incidentWindowHours * HOUR)
-    this.dataset = { attribution, links, incidents }
+    this.dataset = { attribution, links, incidents, deployments, pullRequests }
     return this.dataset
   }
 
@@ -276,7 +278,13 @@ export class Engine {
     this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
 
   private async loadScoreboard(): Promise<ScoreboardData> {
-    this.scoreboardData ??= await loadScoreboardData(this.store, this.org, this.identities)
+    // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
+    this.scoreboardData ??= await loadScoreboardData(
+      this.store,
+      this.org,
+      this.identities,
+      await this.loadDoraDataset(),
+    )
     return this.scoreboardData
   }
 

@@ -47,18 +47,64 @@ export interface ScoreboardData {
   firstCommitByRepo: Map<string, number>
   /** Merge times of each person's pull requests (identities resolved), ascending. */
   mergesByPerson: Map<string, number[]>
+  /** The same rows grouped by team, service, repository and SLO, so a scope picks instead of filtering. */
+  index: ScopeIndex
+}
+
+interface ScopeIndex {
+  workItems: Map<string, WorkItemEvent[]>
+  sprints: Map<string, SprintEvent[]>
+  survey: Map<string, SurveyResponseEvent[]>
+  requisitions: Map<string, RequisitionEvent[]>
+  costs: Map<string, CostEvent[]>
+  deployments: Map<string, Deployment[]>
+  flags: Map<string, FeatureFlagEvent[]>
+  vulnerabilities: Map<string, VulnerabilityEvent[]>
+  incidents: Map<string, Incident[]>
+  pullRequests: Map<string, PullRequest[]>
+  runs: Map<string, PipelineRunEvent[]>
+  sli: Map<string, SliEvent[]>
+}
+
+function groupBy<T>(
+  rows: readonly T[],
+  keys: (row: T) => readonly string[] | string | undefined,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const row of rows) {
+    const k = keys(row)
+    for (const key of typeof k === 'string' || k === undefined ? [k ?? ''] : k) {
+      const group = groups.get(key)
+      if (group) group.push(row)
+      else groups.set(key, [row])
+    }
+  }
+  return groups
+}
+
+/** The rows of the given keys, each once. */
+function pick<T>(groups: Map<string, T[]>, keys: Iterable<string>): T[] {
+  const seen = new Set<T>()
+  const out: T[] = []
+  for (const key of keys) {
+    for (const row of groups.get(key) ?? []) {
+      if (seen.has(row)) continue
+      seen.add(row)
+      out.push(row)
+    }
+  }
+  return out
 }
 
 export async function loadScoreboardData(
   store: Store,
   org: OrgFile,
   identities: IdentityResolver,
+  core: { deployments: Deployment[]; incidents: Incident[]; pullRequests: PullRequest[] },
 ): Promise<ScoreboardData> {
+  const { deployments, incidents, pullRequests } = core
   const repos = [...new Set(org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
-  const [deployments, incidents, pullRequests, docChanges, firstCommits, ...records] = await Promise.all([
-    store.listDeployments(),
-    store.listIncidents(),
-    store.listPullRequests(),
+  const [docChanges, firstCommits, ...records] = await Promise.all([
     store.listDocChanges(repos),
     store.firstCommitTimes(repos),
     store.listRecords<WorkItemEvent>('work_item'),
@@ -129,6 +175,20 @@ export async function loadScoreboardData(
     docChanges: docChanges.filter((d) => isDocPath(d.path)),
     firstCommitByRepo: firstCommits,
     mergesByPerson,
+    index: {
+      workItems: groupBy(workItems, (r) => r.team),
+      sprints: groupBy(sprints, (r) => r.team),
+      survey: groupBy(survey, (r) => r.team),
+      requisitions: groupBy(requisitions, (r) => r.team),
+      costs: groupBy(costs, (r) => r.team),
+      deployments: groupBy(deployments, (r) => r.service),
+      flags: groupBy(flags, (r) => r.service),
+      vulnerabilities: groupBy(vulnerabilities, (r) => r.service),
+      incidents: groupBy(incidents, (r) => r.services),
+      pullRequests: groupBy(pullRequests, (r) => r.repo),
+      runs: groupBy(runs, (r) => r.repo),
+      sli: groupBy(sli, (r) => r.slo),
+    },
   }
 }
 
@@ -183,14 +243,18 @@ export function scopeInput(
       ? wipLimits.reduce((a, b) => a! + b!, 0)!
       : null
   const sloIds = new Set(org.slos.filter((s) => inServices(s.service)).map((s) => s.id))
-  const deployments = data.deployments.filter((d) => inServices(d.service) && isProduction(d.environment))
+  const all = scope.kind === 'org'
+  const ix = data.index
+  const deployments = (all ? data.deployments : pick(ix.deployments, serviceIds)).filter((d) =>
+    isProduction(d.environment),
+  )
   const firsts = new Map<string, { firstCommit: number | null; firstDeploy: number | null }>()
   for (const service of services) {
     const commitTimes = serviceRepositories(service)
       .map((r) => data.firstCommitByRepo.get(r.name))
       .filter((t): t is number => t !== undefined)
-    const deployTimes = deployments
-      .filter((d) => d.service === service.id && d.result === 'success')
+    const deployTimes = (ix.deployments.get(service.id) ?? [])
+      .filter((d) => d.result === 'success' && isProduction(d.environment))
       .map((d) => d.finishedAt)
     firsts.set(service.id, {
       firstCommit: commitTimes.length ? Math.min(...commitTimes) : null,
@@ -203,13 +267,12 @@ export function scopeInput(
   return {
     period,
     dora,
-    workItems: data.workItems.filter((i) => inTeams(i.team)),
-    sprints: data.sprints.filter((s) => inTeams(s.team)),
-    pullRequests:
-      scope.kind === 'org' ? data.pullRequests : data.pullRequests.filter((pr) => repos.has(pr.repo)),
+    workItems: all ? data.workItems : pick(ix.workItems, teamIds),
+    sprints: all ? data.sprints : pick(ix.sprints, teamIds),
+    pullRequests: all ? data.pullRequests : pick(ix.pullRequests, repos),
     deployments,
-    incidents: data.incidents.filter((i) => i.services.some(inServices)),
-    flags: data.flags.filter((f) => inServices(f.service)),
+    incidents: all ? data.incidents : pick(ix.incidents, serviceIds),
+    flags: all ? data.flags : pick(ix.flags, serviceIds),
     slos: org.slos
       .filter((s) => sloIds.has(s.id))
       .map((s) => ({
@@ -217,19 +280,19 @@ export function scopeInput(
         service: s.service,
         objective: s.objective,
         window: s.window as SloWindow,
-        samples: data.sli.filter((x) => x.slo === s.id),
+        samples: ix.sli.get(s.id) ?? [],
       })),
     personEvents:
       scope.kind === 'org'
         ? data.personEvents
         : data.personEvents.filter((e) => inTeams(e.team) || members.has(e.person)),
-    survey: data.survey.filter((r) => inTeams(r.team)),
-    requisitions: data.requisitions.filter((r) => inTeams(r.team)),
+    survey: all ? data.survey : pick(ix.survey, teamIds),
+    requisitions: all ? data.requisitions : pick(ix.requisitions, teamIds),
     // Org-wide lines (tooling, business figures) belong to the organization only.
-    costs: data.costs.filter((c) => (scope.kind === 'org' ? true : inTeams(c.team))),
+    costs: all ? data.costs : pick(ix.costs, teamIds),
     business: scope.kind === 'org' ? data.business : [],
-    runs: data.runs.filter((r) => scope.kind === 'org' || repos.has(r.repo)),
-    vulnerabilities: data.vulnerabilities.filter((v) => inServices(v.service)),
+    runs: all ? data.runs : pick(ix.runs, repos),
+    vulnerabilities: all ? data.vulnerabilities : pick(ix.vulnerabilities, serviceIds),
     measurements: data.measurements.filter(
       (m) => scope.kind === 'org' || inTeams(m.team) || (m.service !== undefined && inServices(m.service)),
     ),

@@ -13,7 +13,7 @@
  * rebase merges are attributed too; a squashed pull request's original commits (when known)
  * replace the squash commit as the changes, so lead time starts at the real first commit.
  */
-import type { Commit, Deployment, PullRequest } from '../model/types.js'
+import type { Deployment, GraphCommit, PullRequest } from '../model/types.js'
 
 export interface ServiceScope {
   id: string
@@ -50,7 +50,7 @@ export interface Attribution {
   /** Per service: each successful production deployment group, in finish order. */
   groups: Map<string, ShippedDeployment[][]>
   /** Per service and repo: the deployment that first contained each sha. */
-  firstContaining: Map<string, Map<string, ShippedDeployment>>
+  firstContaining: Map<string, Map<GraphCommit, ShippedDeployment>>
   graph: CommitGraph
   unknownShaDeployments: number
 }
@@ -58,13 +58,29 @@ export interface Attribution {
 export const deploymentKey = (deployment: Pick<Deployment, 'source' | 'id'>) =>
   `${deployment.source}\0${deployment.id}`
 
-const repoSha = (repo: string, sha: string) => `${repo}\0${sha}`
+/** Pull requests by repository and by every sha that identifies them (merge, head, own commits). */
+class PullRequestIndex {
+  private readonly byRepo = new Map<string, Map<string, PullRequest>>()
+
+  add(repo: string, sha: string, pr: PullRequest): void {
+    let shas = this.byRepo.get(repo)
+    if (!shas) {
+      shas = new Map()
+      this.byRepo.set(repo, shas)
+    }
+    if (!shas.has(sha)) shas.set(sha, pr)
+  }
+
+  get(repo: string, sha: string): PullRequest | undefined {
+    return this.byRepo.get(repo)?.get(sha)
+  }
+}
 
 /** Commits by repository and sha, with lookup by unambiguous short sha. */
 export class CommitGraph {
-  private readonly byRepo = new Map<string, Map<string, Commit>>()
+  private readonly byRepo = new Map<string, Map<string, GraphCommit>>()
 
-  constructor(commits: Iterable<Commit>) {
+  constructor(commits: Iterable<GraphCommit>) {
     for (const commit of commits) {
       let repo = this.byRepo.get(commit.repo)
       if (!repo) {
@@ -75,12 +91,12 @@ export class CommitGraph {
     }
   }
 
-  get(repo: string, sha: string): Commit | undefined {
+  get(repo: string, sha: string): GraphCommit | undefined {
     const commits = this.byRepo.get(repo)
     if (!commits) return undefined
     const exact = commits.get(sha)
     if (exact || sha.length >= 40 || sha.length < 7) return exact
-    let found: Commit | undefined
+    let found: GraphCommit | undefined
     for (const [full, commit] of commits) {
       if (full.startsWith(sha)) {
         if (found) return undefined
@@ -98,17 +114,17 @@ function byFinish(a: Deployment, b: Deployment): number {
 export function attributeChanges(
   services: readonly ServiceScope[],
   deployments: readonly Deployment[],
-  commits: Iterable<Commit>,
+  commits: Iterable<GraphCommit>,
   pullRequests: readonly PullRequest[],
   filesOf: (repo: string, sha: string) => readonly string[] | undefined,
   options: AttributionOptions,
 ): Attribution {
   const graph = new CommitGraph(commits)
-  const prBySha = new Map<string, PullRequest>()
+  const prBySha = new PullRequestIndex()
   for (const pr of pullRequests) {
     if (pr.mergedAt === null) continue
     for (const sha of [pr.mergeSha, pr.headSha, ...pr.commits]) {
-      if (sha && !prBySha.has(repoSha(pr.repo, sha))) prBySha.set(repoSha(pr.repo, sha), pr)
+      if (sha) prBySha.add(pr.repo, sha, pr)
     }
   }
   const serviceById = new Map(services.map((service) => [service.id, service]))
@@ -170,9 +186,9 @@ function shipChanges(
   entry: ShippedDeployment,
   repos: ServiceScope['repositories'],
   graph: CommitGraph,
-  prBySha: Map<string, PullRequest>,
+  prBySha: PullRequestIndex,
   deployedPrs: Set<string>,
-  shipped: Map<string, ShippedDeployment>,
+  shipped: Map<GraphCommit, ShippedDeployment>,
   filesOf: (repo: string, sha: string) => readonly string[] | undefined,
   options: AttributionOptions,
 ): void {
@@ -186,7 +202,7 @@ function shipChanges(
     // Not in any ingested history: a pull request whose merge or head sha is the deployed sha is
     // still known to have shipped here.
     for (const { name } of repos) {
-      const pr = prBySha.get(repoSha(name, deployment.sha))
+      const pr = prBySha.get(name, deployment.sha)
       if (pr && prDeployable(pr)) {
         deployedPrs.add(pr.id)
         entry.pullRequests.push(pr)
@@ -202,33 +218,32 @@ function shipChanges(
     const files = filesOf(repo, sha)
     return files?.some((file) => paths.some((prefix) => file.startsWith(prefix))) ?? false
   }
-  const stack: Commit[] = [head]
-  const visited: Commit[] = []
+  const stack: GraphCommit[] = [head]
+  const visited: GraphCommit[] = []
   while (stack.length > 0) {
     const commit = stack.pop()!
-    const key = repoSha(repo, commit.sha)
-    if (shipped.has(key)) continue
-    shipped.set(key, entry)
+    // Commits are keyed by identity: one graph object per (repo, sha).
+    if (shipped.has(commit)) continue
+    shipped.set(commit, entry)
     visited.push(commit)
     for (const parent of commit.parents) {
       const parentCommit = graph.get(repo, parent)
-      if (parentCommit && !shipped.has(repoSha(repo, parent))) stack.push(parentCommit)
+      if (parentCommit && !shipped.has(parentCommit)) stack.push(parentCommit)
     }
   }
 
   // Pull requests first: the changes of a squashed pull request are its own commits.
   const squashed = new Set<string>()
   for (const commit of visited) {
-    const pr = prBySha.get(repoSha(repo, commit.sha))
+    const pr = prBySha.get(repo, commit.sha)
     if (!pr || !prDeployable(pr)) continue
     deployedPrs.add(pr.id)
     entry.pullRequests.push(pr)
     if (pr.mergeSha !== commit.sha && pr.mergeSha !== null && !commit.sha.startsWith(pr.mergeSha)) continue
     for (const sha of pr.commits) {
       const original = graph.get(repo, sha)
-      const key = repoSha(repo, sha)
-      if (!original || shipped.has(key)) continue
-      shipped.set(key, entry)
+      if (!original || shipped.has(original)) continue
+      shipped.set(original, entry)
       squashed.add(commit.sha)
       if (touchesService(sha))
         entry.changes.push({ repo, sha, authoredAt: original.authoredAt, pullRequest: pr })
@@ -237,7 +252,7 @@ function shipChanges(
   for (const commit of visited) {
     // A merge commit is not a change of its own: the commits it brings in are.
     if (commit.parents.length > 1 || squashed.has(commit.sha) || !touchesService(commit.sha)) continue
-    const pr = prBySha.get(repoSha(repo, commit.sha)) ?? null
+    const pr = prBySha.get(repo, commit.sha) ?? null
     if (entry.first) {
       const recent = pr
         ? pr.mergedAt !== null && pr.mergedAt >= lookbackStart
@@ -252,7 +267,7 @@ function locate(
   sha: string,
   repos: ServiceScope['repositories'],
   graph: CommitGraph,
-): { repo: string; paths: string[]; commit: Commit } | undefined {
+): { repo: string; paths: string[]; commit: GraphCommit } | undefined {
   for (const { name, paths } of repos) {
     const commit = graph.get(name, sha)
     if (commit) return { repo: name, paths, commit }
@@ -271,7 +286,7 @@ export function firstDeploymentContaining(
   if (!shipped) return undefined
   for (const { name } of repos) {
     const commit = attribution.graph.get(name, sha)
-    const hit = shipped.get(repoSha(name, commit?.sha ?? sha))
+    const hit = commit ? shipped.get(commit) : undefined
     if (hit) return hit
   }
   return undefined

@@ -93,6 +93,9 @@ export interface Commit {
   deletions: number | null
 }
 
+/** What the change graph needs of a commit. */
+export type GraphCommit = Pick<Commit, 'repo' | 'sha' | 'parents' | 'authoredAt' | 'committedAt'>
+
 export interface CommitFile {
   repo: string
   sha: string

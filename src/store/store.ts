@@ -13,6 +13,7 @@ import type {
   CommitFile,
   Deployment,
   DeploymentKind,
+  GraphCommit,
   Incident,
   PullRequest,
   Release,
@@ -168,6 +169,23 @@ export class Store {
       committedAt: row.committed_at,
       additions: row.additions,
       deletions: row.deletions,
+    }))
+  }
+
+  /** Just what the change graph needs of the commits of the given repositories. */
+  async listCommitGraph(repos: readonly string[]): Promise<GraphCommit[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', 'sha', 'parents', 'authored_at', 'committed_at'])
+      .where('repo', 'in', repos)
+      .execute()
+    return rows.map((row) => ({
+      repo: row.repo,
+      sha: row.sha,
+      parents: row.parents ? row.parents.split(' ') : [],
+      authoredAt: row.authored_at,
+      committedAt: row.committed_at,
     }))
   }
 
