@@ -15,10 +15,17 @@ export class IdentityResolver {
     }
   }
 
+  private readonly keys = new Map<string, string>()
+
   /** The person id for an identity, or the normalized identity itself when nobody claims it. */
   key(identity: string): string {
-    const normalized = identity.trim().toLowerCase()
-    return this.byIdentity.get(normalized) ?? normalized
+    let key = this.keys.get(identity)
+    if (key === undefined) {
+      const normalized = identity.trim().toLowerCase()
+      key = this.byIdentity.get(normalized) ?? normalized
+      this.keys.set(identity, key)
+    }
+    return key
   }
 
   personOf(identity: string): string | undefined {

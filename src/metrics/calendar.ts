@@ -55,8 +55,31 @@ export function wallClock(epochMs: number, timeZone: string): WallClock {
 
 /** The wall-clock time as if it were UTC: the difference to the real instant is the zone offset. */
 function wallAsUtc(epochMs: number, timeZone: string): number {
-  const w = wallClock(epochMs, timeZone)
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) + (epochMs % 1000)
+  return epochMs + zoneOffset(epochMs, timeZone)
+}
+
+const QUARTER_HOUR = 15 * 60_000
+const offsets = new Map<string, Map<number, number>>()
+
+/**
+ * The zone's offset from UTC at an instant. Offsets only change on quarter-hour boundaries, so
+ * one Intl call per quarter hour serves every instant in it (Intl is slow; metrics call this a lot).
+ */
+function zoneOffset(epochMs: number, timeZone: string): number {
+  let zone = offsets.get(timeZone)
+  if (!zone) {
+    zone = new Map()
+    offsets.set(timeZone, zone)
+  }
+  const bucket = Math.floor(epochMs / QUARTER_HOUR)
+  let offset = zone.get(bucket)
+  if (offset === undefined) {
+    const start = bucket * QUARTER_HOUR
+    const w = wallClock(start, timeZone)
+    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - start
+    zone.set(bucket, offset)
+  }
+  return offset
 }
 
 /** 'YYYY-MM-DD' of the instant in the zone. */

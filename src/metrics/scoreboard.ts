@@ -208,13 +208,13 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
   }
 }
 
+/** The business figures of the latest month that overlaps the period (or the latest before it). */
 function latestBusiness(business: readonly BusinessEvent[], period: Period): BusinessEvent | undefined {
-  const inside = business.filter(
-    (b) =>
-      b.month >= new Date(period.from).toISOString().slice(0, 7) &&
-      b.month < new Date(period.to).toISOString().slice(0, 7),
-  )
+  const first = new Date(period.from).toISOString().slice(0, 7)
+  const last = new Date(period.to - 1).toISOString().slice(0, 7)
+  const sorted = [...business].sort((a, b) => (a.month < b.month ? -1 : 1))
   return (
-    inside.at(-1) ?? business.filter((b) => b.month < new Date(period.to).toISOString().slice(0, 7)).at(-1)
+    sorted.filter((b) => b.month >= first && b.month <= last).at(-1) ??
+    sorted.filter((b) => b.month < first).at(-1)
   )
 }
