@@ -241,12 +241,12 @@ describe('DevLake TestCalculateCLTimeDataFlow', () => {
       .filter((pr) => pr.mergedAt !== null)
       .map((pr) => {
         const deployment = deployedBy.get(pr.id)
+        const times = commitTimes.get(pr.id) ?? []
         const spans = pullRequestStages(
           pr,
           deployment?.finishedAt ?? null,
-          attribution,
+          times.length ? Math.min(...times) : null,
           sameAuthor,
-          commitTimes.get(pr.id) ?? [],
         )
         // DevLake's cycle time: coding + (merged − created) + deploy, unknown parts as 0.
         const cycle = [spans.coding, pr.mergedAt! - pr.createdAt, spans.deploy].reduce<number>(

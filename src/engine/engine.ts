@@ -16,7 +16,11 @@ import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } fro
 import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
 import { type BenchmarkProfile, benchmarkProfile } from '../metrics/benchmarks.js'
 import { type Period, parseBoundary, trailingDays } from '../metrics/calendar.js'
-import { type Attribution, attributeChanges, type ServiceScope } from '../metrics/change-attribution.js'
+import {
+  attributeChanges,
+  type DeploymentAttribution,
+  type ServiceScope,
+} from '../metrics/change-attribution.js'
 import {
   computeDora,
   type DoraDetails,
@@ -77,7 +81,7 @@ export function doraJson(answer: DoraAnswer, explain = false): DoraJson {
 
 /** Everything DORA needs, loaded once and reusable across scopes and periods. */
 interface DoraDataset {
-  attribution: Attribution
+  attribution: DeploymentAttribution
   links: FailureLinks
   incidents: Incident[]
   deployments: Deployment[]
@@ -242,7 +246,16 @@ export class Engine {
       },
     )
     const links = linkFailures(attribution, incidents, services, this.org.org.dora.incidentWindowHours * HOUR)
-    this.dataset = { attribution, links, incidents, deployments, pullRequests }
+    // Keep what the metrics read; the commit graph and its per-commit index (most of the memory)
+    // are only needed to attribute and link, and go now.
+    const { groups, firstCommitAt, unknownShaDeployments } = attribution
+    this.dataset = {
+      attribution: { deployments: attribution.deployments, groups, firstCommitAt, unknownShaDeployments },
+      links,
+      incidents,
+      deployments,
+      pullRequests,
+    }
     return this.dataset
   }
 

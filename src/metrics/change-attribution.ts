@@ -52,8 +52,19 @@ export interface Attribution {
   /** Per service and repo: the deployment that first contained each sha. */
   firstContaining: Map<string, Map<GraphCommit, ShippedDeployment>>
   graph: CommitGraph
+  /** Per merged pull request (by id): when its first known commit was authored. */
+  firstCommitAt: Map<string, number>
   unknownShaDeployments: number
 }
+
+/**
+ * The part of an attribution the metrics read once incidents are linked: the graph and the
+ * per-commit index are only needed to attribute, and are the bulk of its memory.
+ */
+export type DeploymentAttribution = Pick<
+  Attribution,
+  'deployments' | 'groups' | 'firstCommitAt' | 'unknownShaDeployments'
+>
 
 export const deploymentKey = (deployment: Pick<Deployment, 'source' | 'id'>) =>
   `${deployment.source}\0${deployment.id}`
@@ -127,6 +138,16 @@ export function attributeChanges(
       if (sha) prBySha.add(pr.repo, sha, pr)
     }
   }
+  const firstCommitAt = new Map<string, number>()
+  for (const pr of pullRequests) {
+    if (pr.mergedAt === null) continue
+    let first: number | undefined
+    for (const sha of pr.commits) {
+      const at = graph.get(pr.repo, sha)?.authoredAt
+      if (at !== undefined && (first === undefined || at < first)) first = at
+    }
+    if (first !== undefined) firstCommitAt.set(pr.id, first)
+  }
   const serviceById = new Map(services.map((service) => [service.id, service]))
 
   const grouped = new Map<string, Deployment[]>()
@@ -143,6 +164,7 @@ export function attributeChanges(
     groups: new Map(),
     firstContaining: new Map(),
     graph,
+    firstCommitAt,
     unknownShaDeployments: 0,
   }
 

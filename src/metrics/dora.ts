@@ -9,6 +9,7 @@ import { type BenchmarkProfile, type Tier, tierOf } from './benchmarks.js'
 import { dayKey, inPeriod, type Period, periodDays } from './calendar.js'
 import {
   type Attribution,
+  type DeploymentAttribution,
   deploymentKey,
   firstDeploymentContaining,
   type ServiceScope,
@@ -217,7 +218,7 @@ export interface DoraInput {
   profile: BenchmarkProfile
   /** Service ids in scope; null for the whole organization. */
   scope: ReadonlySet<string> | null
-  attribution: Attribution
+  attribution: DeploymentAttribution
   links: FailureLinks
   incidents: readonly Incident[]
   /** Whether two identities (PR author, reviewer) are the same person. */
@@ -297,7 +298,12 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
       })
     }
     for (const pr of entry.pullRequests) {
-      const spans = pullRequestStages(pr, finished, attribution, input.sameAuthor)
+      const spans = pullRequestStages(
+        pr,
+        finished,
+        attribution.firstCommitAt.get(pr.id) ?? null,
+        input.sameAuthor,
+      )
       const row = {
         id: pr.id,
         deployment: deployment.id,
@@ -444,16 +450,9 @@ export interface PullRequestStages {
 export function pullRequestStages(
   pr: ShippedDeployment['pullRequests'][number],
   deployedAt: number | null,
-  attribution: Pick<Attribution, 'graph'> | null,
+  firstCommit: number | null,
   sameAuthor: (a: string, b: string) => boolean,
-  commitTimes?: readonly number[],
 ): PullRequestStages {
-  const authored =
-    commitTimes ??
-    pr.commits
-      .map((sha) => attribution?.graph.get(pr.repo, sha)?.authoredAt)
-      .filter((at): at is number => at !== undefined)
-  const firstCommit = authored.length > 0 ? Math.min(...authored) : null
   const reviews = pr.reviews
     .filter((review) => !sameAuthor(review.author, pr.author))
     .map((review) => review.at)
