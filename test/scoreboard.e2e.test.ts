@@ -2,6 +2,7 @@
  * The scoreboard surfaces on the demo organization: the JSON contracts of `kpis`, `metrics
  * <family>` and `scorecard`, and the demo's stories showing in the numbers.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { KpiResult } from '../src/engine/engine.js'
@@ -128,6 +129,24 @@ describe('engops metrics <family>', () => {
       demo,
     )
     expect(reliability.summary.incidents.total).toBeGreaterThan(0)
+  })
+})
+
+describe('targets in engops.yaml', () => {
+  test('an override changes the status the same numbers get', () => {
+    const before = byId(engopsJson<KpisJson>(['kpis', ...PERIOD], demo).kpis).deploy_frequency!
+    expect(before.status).toBe('green')
+    const config = join(demo, 'engops.yaml')
+    const text = readFileSync(config, 'utf8')
+    writeFileSync(config, `${text}targets:\n  deploy_frequency: { op: '>=', value: 100, yellow: 50 }\n`)
+    try {
+      const after = byId(engopsJson<KpisJson>(['kpis', ...PERIOD], demo).kpis).deploy_frequency!
+      expect(after.value).toBe(before.value)
+      expect(after.target).toEqual({ kind: 'threshold', op: '>=', value: 100, yellow: 50 })
+      expect(after.status).toBe('red')
+    } finally {
+      writeFileSync(config, text)
+    }
   })
 })
 

@@ -54,6 +54,20 @@ describe('engops.yaml', () => {
     expect(problems('org: { name: Acme\n')[0]).toMatch(/^engops\.yaml:2: undefined: Flow map/)
   })
 
+  test('KPI target overrides: a known KPI with a threshold or a range; unknown KPIs are errors', () => {
+    const ok = parseConfig(
+      `${MINIMAL}targets:\n  lead_time_p50: { op: '<', value: 43200, yellow: 172800 }\n  cost_per_engineer: { min: 150000, max: 200000 }\n`,
+      'engops.yaml',
+    )
+    expect(ok.org.targets).toEqual({
+      lead_time_p50: { op: '<', value: 43200, yellow: 172800 },
+      cost_per_engineer: { min: 150000, max: 200000, tolerance: 0.1 },
+    })
+    expect(problems(`${MINIMAL}targets:\n  lead_time: { op: '<', value: 1, yellow: 2 }\n`)).toEqual([
+      'engops.yaml:9: targets.lead_time: unknown KPI "lead_time" (see "engops kpis")',
+    ])
+  })
+
   test('the JSON Schema describes the sections', () => {
     const schema = orgJsonSchema() as { properties: Record<string, unknown>; required: string[] }
     expect(Object.keys(schema.properties)).toEqual(

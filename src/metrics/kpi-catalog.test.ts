@@ -527,6 +527,7 @@ const EXPECTED: Record<string, [number | null, number]> = {
   // Cost: one month, annualized over 20 engineers; cloud + tooling over 6 releases.
   revenue_per_engineer: [(600_000 * 12) / 20, 20],
   cost_per_engineer: [(150_000 * 12) / 20, 20],
+  cloud_spend: [10_000, 1],
   cloud_per_user: [5, 1],
   cost_per_deploy: [12_000 / 6, 56],
   cloud_variance: [400 / 9_600, 1],
