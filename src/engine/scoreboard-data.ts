@@ -83,7 +83,9 @@ function groupBy<T>(
 }
 
 /** The rows of the given keys, each once. */
-function pick<T>(groups: Map<string, T[]>, keys: Iterable<string>): T[] {
+function pick<T>(groups: Map<string, T[]>, keys: ReadonlySet<string>): T[] {
+  // One key: its group as it is (rows are never shared within one group).
+  if (keys.size === 1) return groups.get(keys.values().next().value as string) ?? []
   const seen = new Set<T>()
   const out: T[] = []
   for (const key of keys) {
@@ -226,15 +228,9 @@ export function scopeInput(
   const inServices = scope.kind === 'org' ? () => true : (service: string) => serviceIds.has(service)
   const inTeams =
     scope.kind === 'org' ? () => true : (team: string | undefined) => team !== undefined && teamIds.has(team)
-  const members = new Set(
-    org.people
-      .filter(
-        (p) =>
-          (p.team !== undefined && teamIds.has(p.team)) ||
-          org.teams.some((t) => teamIds.has(t.id) && t.members.includes(p.id)),
-      )
-      .map((p) => p.id),
-  )
+  // The scope's people: those whose team is in scope, and the listed members of its teams.
+  const members = new Set(org.people.filter((p) => p.team !== undefined && teamIds.has(p.team)).map((p) => p.id))
+  for (const team of org.teams) if (teamIds.has(team.id)) for (const id of team.members) members.add(id)
   const engineers =
     scope.kind === 'org' ? org.people.filter((p) => p.team !== undefined).length : members.size
   const wipLimits = org.teams.filter((t) => teamIds.has(t.id)).map((t) => t.wipLimit)
