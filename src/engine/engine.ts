@@ -64,6 +64,8 @@ export interface DoraQuery {
   profile?: string
   /** "Now" for the default period; tests and the demo pin it. */
   now?: number
+  /** Also list the deployments, changes, pull requests and incidents behind the numbers. */
+  explain?: boolean
 }
 
 export interface DoraAnswer {
@@ -270,10 +272,10 @@ export class Engine {
     const scope = this.resolveScope(query)
     const period = this.resolvePeriod(query)
     const profile = this.resolveProfile(query.profile)
-    return { scope, ...(await this.doraFor(scope, period, profile)) }
+    return { scope, ...(await this.doraFor(scope, period, profile, query.explain ?? false)) }
   }
 
-  private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile) {
+  private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile, explain: boolean) {
     const dataset = await this.loadDoraDataset()
     return computeDora({
       period,
@@ -284,6 +286,7 @@ export class Engine {
       links: dataset.links,
       incidents: dataset.incidents,
       sameAuthor: this.identities.same,
+      explain,
     })
   }
 
@@ -307,7 +310,7 @@ export class Engine {
     const period = this.resolvePeriod(query)
     const previousPeriod = { from: period.from - (period.to - period.from), to: period.from }
     const board = async (p: Period) => {
-      const dora = (await this.doraFor(scope, p, this.resolveProfile(query.profile))).summary
+      const dora = (await this.doraFor(scope, p, this.resolveProfile(query.profile), false)).summary
       const data = await this.loadScoreboard()
       return computeScoreboard(scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction))
     }

@@ -229,7 +229,9 @@ export function scopeInput(
   const inTeams =
     scope.kind === 'org' ? () => true : (team: string | undefined) => team !== undefined && teamIds.has(team)
   // The scope's people: those whose team is in scope, and the listed members of its teams.
-  const members = new Set(org.people.filter((p) => p.team !== undefined && teamIds.has(p.team)).map((p) => p.id))
+  const members = new Set(
+    org.people.filter((p) => p.team !== undefined && teamIds.has(p.team)).map((p) => p.id),
+  )
   for (const team of org.teams) if (teamIds.has(team.id)) for (const id of team.members) members.add(id)
   const engineers =
     scope.kind === 'org' ? org.people.filter((p) => p.team !== undefined).length : members.size

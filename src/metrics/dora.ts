@@ -223,6 +223,8 @@ export interface DoraInput {
   incidents: readonly Incident[]
   /** Whether two identities (PR author, reviewer) are the same person. */
   sameAuthor: (a: string, b: string) => boolean
+  /** List the rows behind the numbers (`--explain`); off, nothing but the summary is built. */
+  explain?: boolean
 }
 
 const seconds = (ms: number) => ms / 1000
@@ -233,6 +235,7 @@ const medianSeconds = (values: number[]) => {
 
 export function computeDora(input: DoraInput): { summary: DoraSummary; details: DoraDetails } {
   const { period, timeZone, profile, scope, attribution, links } = input
+  const explain = input.explain ?? true
   const inScope = (service: string) => scope === null || scope.has(service)
 
   // A team or service reads only its own deployment groups, not the whole organization's.
@@ -268,19 +271,20 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
     const fix = reworkKind(deployment)
     if (fix) rework++
     if (entry.repo === null) unknownSha++
-    details.deployments.push({
-      source: deployment.source,
-      id: deployment.id,
-      service: deployment.service,
-      environment: deployment.environment,
-      finishedAt: toIso(finished),
-      sha: deployment.sha,
-      kind: deployment.kind,
-      rework: fix !== null,
-      changes: entry.changes.length,
-      pullRequests: entry.pullRequests.length,
-      failures,
-    })
+    if (explain)
+      details.deployments.push({
+        source: deployment.source,
+        id: deployment.id,
+        service: deployment.service,
+        environment: deployment.environment,
+        finishedAt: toIso(finished),
+        sha: deployment.sha,
+        kind: deployment.kind,
+        rework: fix !== null,
+        changes: entry.changes.length,
+        pullRequests: entry.pullRequests.length,
+        failures,
+      })
     for (const change of entry.changes) {
       const span = finished - change.authoredAt
       if (span < 0) {
@@ -288,14 +292,15 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
         continue
       }
       leadTimes.push(span)
-      details.changes.push({
-        repo: change.repo,
-        sha: change.sha,
-        deployment: deployment.id,
-        authoredAt: toIso(change.authoredAt),
-        leadTimeSeconds: seconds(span),
-        pullRequest: change.pullRequest?.id ?? null,
-      })
+      if (explain)
+        details.changes.push({
+          repo: change.repo,
+          sha: change.sha,
+          deployment: deployment.id,
+          authoredAt: toIso(change.authoredAt),
+          leadTimeSeconds: seconds(span),
+          pullRequest: change.pullRequest?.id ?? null,
+        })
     }
     for (const pr of entry.pullRequests) {
       const spans = pullRequestStages(
@@ -322,7 +327,7 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
         stages[stage].push(span)
         row[`${stage}Seconds`] = seconds(span)
       }
-      details.pullRequests.push(row)
+      if (explain) details.pullRequests.push(row)
     }
   }
 
@@ -359,16 +364,17 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
     // Recovery from the earliest deployment blamed (the longest the failure was live).
     const earliest = Math.min(...causes.map((cause) => cause.deployment.deployment.finishedAt))
     if (causes.length > 0 && incident.resolvedAt >= earliest) recovery.push(incident.resolvedAt - earliest)
-    details.incidents.push({
-      source: incident.source,
-      id: incident.id,
-      severity: incident.severity,
-      services: incident.services,
-      detectedAt: toIso(incident.detectedAt),
-      resolvedAt: toIso(incident.resolvedAt),
-      restoreSeconds: span >= 0 ? seconds(span) : null,
-      causedBy,
-    })
+    if (explain)
+      details.incidents.push({
+        source: incident.source,
+        id: incident.id,
+        severity: incident.severity,
+        services: incident.services,
+        detectedAt: toIso(incident.detectedAt),
+        resolvedAt: toIso(incident.resolvedAt),
+        restoreSeconds: span >= 0 ? seconds(span) : null,
+        causedBy,
+      })
   }
 
   const deployments = shipped.length
