@@ -27,34 +27,43 @@ try {
     await engine.close()
   }
 
-  // The floor: the same queries the engine runs, rows materialized, nothing computed.
-  const reader = await Engine.open({ config: configFile, db })
-  const services = reader.org.services.map((s) => ({ id: s.id, repositories: serviceRepositories(s) }))
-  const repos = [...new Set(services.flatMap((s) => s.repositories.map((r) => r.name)))]
-  const pathRepos = [
-    ...new Set(services.flatMap((s) => s.repositories.filter((r) => r.paths.length > 0).map((r) => r.name))),
-  ]
-  let start = process.hrtime.bigint()
-  let rows = await Promise.all([
-    reader.store.listDeployments(),
-    reader.store.listIncidents(),
-    reader.store.listPullRequests(),
-    reader.store.listCommitGraph(repos),
-    reader.store.listCommitFiles(pathRepos),
-  ])
-  const read = seconds(start)
-  const rowCount = rows.reduce((n, r) => n + r.length, 0)
-  rows = undefined // let the collector reclaim the floor's rows before the measured work
-  await reader.close()
+  // The floor: the same queries the engine runs, rows materialized, nothing computed. Measured
+  // before and after the work; the faster of the two counts (the conservative choice).
+  let rowCount = 0
+  const readFloor = async () => {
+    const reader = await Engine.open({ config: configFile, db })
+    const services = reader.org.services.map((s) => ({ id: s.id, repositories: serviceRepositories(s) }))
+    const repos = [...new Set(services.flatMap((s) => s.repositories.map((r) => r.name)))]
+    const pathRepos = [
+      ...new Set(
+        services.flatMap((s) => s.repositories.filter((r) => r.paths.length > 0).map((r) => r.name)),
+      ),
+    ]
+    const start = process.hrtime.bigint()
+    let rows = await Promise.all([
+      reader.store.listDeployments(),
+      reader.store.listIncidents(),
+      reader.store.listPullRequests(),
+      reader.store.listCommitGraph(repos),
+      reader.store.listCommitFiles(pathRepos),
+    ])
+    const elapsed = seconds(start)
+    rowCount = rows.reduce((n, r) => n + r.length, 0)
+    rows = undefined // let the collector reclaim the floor's rows before anything else is measured
+    await reader.close()
+    return elapsed
+  }
+  const firstRead = await readFloor()
 
   // The work: load the same rows, attribute changes, link failures, then DORA for the org and every team.
   const engine = await Engine.open({ config: configFile, db })
-  start = process.hrtime.bigint()
+  const start = process.hrtime.bigint()
   const period = { from: '2026-04-01', to: '2026-07-01' }
   const org = await engine.dora(period)
   for (const team of engine.org.teams) await engine.dora({ ...period, team: team.id })
   const compute = seconds(start)
   await engine.close()
+  const read = Math.min(firstRead, await readFloor())
 
   console.log(
     `rows read                         ${rowCount.toLocaleString('en-US')} (deployments, incidents, PRs, commits, files)`,

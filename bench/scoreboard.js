@@ -49,37 +49,43 @@ try {
   }
   const period = { from: '2026-05-01', to: '2026-06-01' }
 
-  // The floor: the rows the scoreboard and DORA read, materialized, nothing computed.
-  const reader = await Engine.open({ config: configFile, db })
-  let start = process.hrtime.bigint()
-  const repos = [...new Set(reader.org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
-  let [deployments, incidents, pullRequests, graph] = await Promise.all([
-    reader.store.listDeployments(),
-    reader.store.listIncidents(),
-    reader.store.listPullRequests(),
-    reader.store.listCommitGraph(repos),
-  ])
-  let rows = await loadScoreboardData(reader.store, reader.org, reader.identities, {
-    deployments,
-    incidents,
-    pullRequests,
-  })
-  const read = seconds(start)
-  const rowCount =
-    Object.values(rows).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0) + graph.length
-  // Let the collector reclaim the floor's rows before the measured work.
-  rows = undefined
-  deployments = incidents = pullRequests = graph = undefined
-  await reader.close()
+  // The floor: the rows the scoreboard and DORA read, materialized, nothing computed. Measured
+  // before and after the work; the faster of the two counts (the conservative choice).
+  let rowCount = 0
+  const readFloor = async () => {
+    const reader = await Engine.open({ config: configFile, db })
+    const start = process.hrtime.bigint()
+    const repos = [...new Set(reader.org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
+    let [deployments, incidents, pullRequests, graph] = await Promise.all([
+      reader.store.listDeployments(),
+      reader.store.listIncidents(),
+      reader.store.listPullRequests(),
+      reader.store.listCommitGraph(repos),
+    ])
+    let rows = await loadScoreboardData(reader.store, reader.org, reader.identities, {
+      deployments,
+      incidents,
+      pullRequests,
+    })
+    const elapsed = seconds(start)
+    rowCount = Object.values(rows).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0) + graph.length
+    // Let the collector reclaim the floor's rows before anything else is measured.
+    rows = undefined
+    deployments = incidents = pullRequests = graph = undefined
+    await reader.close()
+    return elapsed
+  }
+  const firstRead = await readFloor()
 
   // The work: the same rows loaded again, then every KPI (this period and the one before) for the org and each team.
   const engine = await Engine.open({ config: configFile, db })
-  start = process.hrtime.bigint()
+  const start = process.hrtime.bigint()
   const org = await engine.kpis(period)
   for (const team of engine.org.teams) await engine.kpis({ ...period, team: team.id })
   const compute = seconds(start)
   sample()
   await engine.close()
+  const read = Math.min(firstRead, await readFloor())
 
   console.log(`rows read                          ${rowCount.toLocaleString('en-US')}`)
   console.log(`read rows only                     ${read.toFixed(2)} s`)

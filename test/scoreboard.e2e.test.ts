@@ -129,6 +129,14 @@ describe('engops metrics <family>', () => {
       demo,
     )
     expect(reliability.summary.incidents.total).toBeGreaterThan(0)
+    // The DX survey by question, with the previous period for its trend.
+    const dx = engopsJson<{ summary: { survey: { question: string }[] }; previous: { survey: unknown[] } }>(
+      ['metrics', 'dx', ...PERIOD],
+      demo,
+    )
+    expect(dx.summary.survey.map((q) => q.question)).toContain('dx-code-review')
+    expect(dx.summary.survey).toHaveLength(12)
+    expect(dx.previous.survey.length).toBeGreaterThan(0)
   })
 })
 

@@ -265,6 +265,8 @@ export function buildProgram(): Command {
               period: isoPeriod(answer.period),
               family,
               summary: familySummary(answer.board, family),
+              // The period before, so every figure (DX survey questions included) has its trend.
+              previous: familySummary(answer.previousBoard, family),
               kpis,
             })
           }

@@ -119,6 +119,9 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    // Release the loaded rows too: an engine kept around after close holds no data.
+    this.dataset = undefined
+    this.scoreboardData = undefined
     await this.store.close()
   }
 
@@ -251,6 +254,8 @@ export class Engine {
     // Keep what the metrics read; the commit graph and its per-commit index (most of the memory)
     // are only needed to attribute and link, and go now.
     const { groups, firstCommitAt, unknownShaDeployments } = attribution
+    // Pull requests' commit lists served attribution only (their first-commit times are kept).
+    for (const pr of pullRequests) pr.commits = []
     this.dataset = {
       attribution: { deployments: attribution.deployments, groups, firstCommitAt, unknownShaDeployments },
       links,
@@ -330,7 +335,13 @@ export class Engine {
     const kpis = KPI_CATALOG.filter((kpi) => roleKpis === null || roleKpis.has(kpi.id)).map((kpi) =>
       evaluateKpi(kpi, kpi.read(answer.current), kpi.read(answer.previous), this.targetOverride(kpi.id)),
     )
-    return { scope: answer.scope, period: answer.period, kpis, board: answer.current }
+    return {
+      scope: answer.scope,
+      period: answer.period,
+      kpis,
+      board: answer.current,
+      previousBoard: answer.previous,
+    }
   }
 
   resolveRole(role: string): RoleId {
@@ -408,4 +419,6 @@ export interface KpiAnswer {
   period: Period
   kpis: KpiResult[]
   board: Scoreboard
+  /** The same scope over the period of equal length before: the base of every trend. */
+  previousBoard: Scoreboard
 }
