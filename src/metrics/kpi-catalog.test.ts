@@ -565,3 +565,38 @@ describe('the KPI catalog on a hand-computed scoreboard', () => {
     })
   }
 })
+
+describe('a source that was never ingested', () => {
+  test('counts are "no data", not a reassuring zero', () => {
+    const empty = computeScoreboard({
+      ...input,
+      deployments: [],
+      incidents: [],
+      workItems: [],
+      pullRequests: [],
+      flags: [],
+      costs: [],
+      personEvents: [],
+    })
+    const ids = [
+      'deploy_frequency',
+      'throughput',
+      'wip_ratio',
+      'escaped_defects',
+      'prs_per_engineer_week',
+      'incidents_sev1_2',
+      'overdue_action_items',
+      'pages_per_team_week',
+      'pages_per_person_week',
+      'release_frequency',
+      'hotfix_frequency',
+      'stale_flags',
+      'retention',
+      'voluntary_attrition',
+      'regrettable_attrition',
+      'cloud_spend',
+    ]
+    for (const id of ids)
+      expect(KPI_CATALOG.find((kpi) => kpi.id === id)!.read(empty), id).toEqual({ value: null, n: 0 })
+  })
+})

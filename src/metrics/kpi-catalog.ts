@@ -65,6 +65,13 @@ const le = (value: number, yellow: number): Target => ({ kind: 'threshold', op: 
 const gt = (value: number, yellow: number): Target => ({ kind: 'threshold', op: '>', value, yellow })
 const ge = (value: number, yellow: number): Target => ({ kind: 'threshold', op: '>=', value, yellow })
 const trend: Target = { kind: 'trend' }
+/** A reading that is "no data" while the scope has no rows of the source at all: zero pages means
+ * "none happened" only when incidents are ingested. */
+const needs =
+  (source: keyof Scoreboard['sources'], read: (board: Scoreboard) => Reading) =>
+  (board: Scoreboard): Reading =>
+    board.sources[source] ? read(board) : { value: null, n: 0 }
+
 const measured =
   (kpi: string) =>
   (b: Scoreboard): Reading => {
@@ -86,7 +93,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'change_failure_rate',
     minN: 0,
     seed: '000 DORA; 004 HoE "deploy ≥ daily"; 003 "daily to weekly"',
-    read: (b) => ({ value: b.dora.deploymentFrequency.perDay, n: b.dora.deploymentFrequency.deployments }),
+    read: needs('deployments', (b) => ({
+      value: b.dora.deploymentFrequency.perDay,
+      n: b.dora.deploymentFrequency.deployments,
+    })),
   },
   {
     id: 'lead_time_p50',
@@ -205,7 +215,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'escaped_defects',
     minN: 0,
     seed: '003 engineering throughput',
-    read: (b) => ({ value: b.flow.throughput.perWeek, n: b.flow.throughput.items }),
+    read: needs('workItems', (b) => ({ value: b.flow.throughput.perWeek, n: b.flow.throughput.items })),
   },
   {
     id: 'wip_ratio',
@@ -219,7 +229,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'throughput',
     minN: 0,
     seed: '003 "WIP within limits"',
-    read: (b) => ({ value: b.flow.wip.ratio, n: b.flow.wip.limit === null ? 0 : 1 }),
+    read: needs('workItems', (b) => ({ value: b.flow.wip.ratio, n: b.flow.wip.limit === null ? 0 : 1 })),
   },
   {
     id: 'flow_efficiency',
@@ -328,7 +338,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'change_failure_rate',
     minN: 1,
     seed: '004 engineers "5–10 PRs merged"',
-    read: (b) => ({ value: b.productivity.perEngineerPerWeek, n: b.productivity.engineers }),
+    read: needs('pullRequests', (b) => ({
+      value: b.productivity.perEngineerPerWeek,
+      n: b.productivity.engineers,
+    })),
   },
   // Delivery and quality (000, 003)
   {
@@ -397,7 +410,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'tech-lead',
     minN: 0,
     seed: '000 "bugs found in production"',
-    read: (b) => ({ value: b.quality.escapedDefects, n: b.quality.bugs }),
+    read: needs('workItems', (b) => ({ value: b.quality.escapedDefects, n: b.quality.bugs })),
   },
   {
     id: 'defect_escape_rate',
@@ -478,10 +491,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'mttr',
     minN: 0,
     seed: '003 "Downward trend QoQ"',
-    read: (b) => ({
+    read: needs('incidents', (b) => ({
       value: b.reliability.incidents.bySeverity['SEV-1'] + b.reliability.incidents.bySeverity['SEV-2'],
       n: 1,
-    }),
+    })),
   },
   {
     id: 'mtta',
@@ -569,7 +582,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 0,
     seed: '004 SRE DoD "RCAs closed with actions merged"',
-    read: (b) => ({ value: b.reliability.actionItems.overdue, n: b.reliability.actionItems.open }),
+    read: needs('incidents', (b) => ({
+      value: b.reliability.actionItems.overdue,
+      n: b.reliability.actionItems.open,
+    })),
   },
   {
     id: 'pages_per_team_week',
@@ -582,7 +598,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 0,
     seed: '004 SRE "pages ≤ 2/team/wk"',
-    read: (b) => ({ value: b.reliability.pages.perTeamPerWeek, n: b.reliability.pages.teams }),
+    read: needs('incidents', (b) => ({
+      value: b.reliability.pages.perTeamPerWeek,
+      n: b.reliability.pages.teams,
+    })),
   },
   {
     id: 'pages_per_person_week',
@@ -595,7 +614,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 0,
     seed: '001 DX "On-call burden < 2"',
-    read: (b) => ({ value: b.reliability.pages.perPersonPerWeek, n: b.reliability.pages.people }),
+    read: needs('incidents', (b) => ({
+      value: b.reliability.pages.perPersonPerWeek,
+      n: b.reliability.pages.people,
+    })),
   },
   // Release (001 Release Metrics)
   {
@@ -610,7 +632,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'release_success_rate',
     minN: 0,
     seed: '001 "Weekly or more"',
-    read: (b) => ({ value: b.release.perWeek, n: b.release.releases }),
+    read: needs('deployments', (b) => ({ value: b.release.perWeek, n: b.release.releases })),
   },
   {
     id: 'release_success_rate',
@@ -649,7 +671,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'tech-lead',
     minN: 0,
     seed: '001 "< 1/month"',
-    read: (b) => ({ value: b.release.hotfixesPerMonth, n: b.release.releases }),
+    read: needs('deployments', (b) => ({ value: b.release.hotfixesPerMonth, n: b.release.releases })),
   },
   {
     id: 'stale_flags',
@@ -662,7 +684,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'tech-lead',
     minN: 0,
     seed: '001 "Clean up within 30 days"',
-    read: (b) => ({ value: b.release.flags.stale, n: b.release.flags.live }),
+    read: needs('flags', (b) => ({ value: b.release.flags.stale, n: b.release.flags.live })),
   },
   {
     id: 'friday_weekend_deploys',
@@ -789,14 +811,14 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-engineering',
     minN: 1,
     seed: '000 "Retention: 92% (target: >90%)"',
-    read: (b) => {
+    read: needs('people', (b) => {
       const h = b.teamHealth
       const all =
         h.headcount.average > 0
           ? (h.leaves / h.headcount.average) * (365 / ((b.period.to - b.period.from) / 86_400_000))
           : null
       return { value: all === null ? null : 1 - all, n: h.headcount.end }
-    },
+    }),
   },
   {
     id: 'voluntary_attrition',
@@ -809,7 +831,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-engineering',
     minN: 1,
     seed: '000 "target: <10%/year"',
-    read: (b) => ({ value: b.teamHealth.voluntaryAttrition.annualized, n: b.teamHealth.headcount.end }),
+    read: needs('people', (b) => ({
+      value: b.teamHealth.voluntaryAttrition.annualized,
+      n: b.teamHealth.headcount.end,
+    })),
   },
   {
     id: 'regrettable_attrition',
@@ -822,7 +847,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-engineering',
     minN: 1,
     seed: '000 "target: <5%/year"',
-    read: (b) => ({ value: b.teamHealth.regrettableAttrition.annualized, n: b.teamHealth.headcount.end }),
+    read: needs('people', (b) => ({
+      value: b.teamHealth.regrettableAttrition.annualized,
+      n: b.teamHealth.headcount.end,
+    })),
   },
   {
     id: 'engagement',
@@ -945,7 +973,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'cloud_per_user',
     minN: 1,
     seed: '000 "Cloud Spend: -12% vs. last quarter"',
-    read: (b) => ({ value: b.cost.months.length ? b.cost.cloud : null, n: b.cost.months.length }),
+    read: needs('costs', (b) => ({
+      value: b.cost.months.length ? b.cost.cloud : null,
+      n: b.cost.months.length,
+    })),
   },
   {
     id: 'cloud_per_user',

@@ -120,6 +120,14 @@ export interface Scoreboard {
   dependencies: { open: number; medianAgeDays: number | null }
   /** Latest value in the period of each measured KPI (fed as `measurement` events). */
   measurements: Map<string, { value: number; n: number }>
+  /**
+   * Whether the scope has any rows of a kind at all (in any period). A count of zero means
+   * "none happened" only when the source is connected; otherwise it is "no data".
+   */
+  sources: Record<
+    'deployments' | 'incidents' | 'workItems' | 'pullRequests' | 'flags' | 'costs' | 'people',
+    boolean
+  >
 }
 
 export function computeScoreboard(input: ScoreboardInput): Scoreboard {
@@ -205,6 +213,15 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     },
     dependencies: { open: openDeps.length, medianAgeDays: median(ages) },
     measurements,
+    sources: {
+      deployments: input.deployments.length > 0,
+      incidents: input.incidents.length > 0,
+      workItems: input.workItems.length > 0,
+      pullRequests: input.pullRequests.length > 0,
+      flags: input.flags.length > 0,
+      costs: input.costs.length > 0,
+      people: input.personEvents.length > 0,
+    },
   }
 }
 
