@@ -22,6 +22,7 @@ import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import type { DoraSummary } from './dora.js'
 import { KPI_CATALOG } from './kpi-catalog.js'
 import { computeScoreboard, type ScoreboardInput } from './scoreboard.js'
+import { deployment, incident as incidentAt } from './testing-fixtures.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -173,20 +174,7 @@ const pullRequests = [
     deletions: 0,
   }),
 ]
-const deploy = (id: string, day: number, fields: Partial<Deployment> = {}): Deployment => ({
-  source: 't',
-  id,
-  service: 'api',
-  environment: 'production',
-  result: 'success',
-  startedAt: d(day),
-  finishedAt: d(day) + HOUR,
-  sha: id,
-  kind: 'regular',
-  labels: [],
-  regression: false,
-  ...fields,
-})
+const deploy = (id: string, day: number, fields: Partial<Deployment> = {}) => deployment(id, d(day), fields)
 const deployments = [
   deploy('d1', 0), // Saturday
   deploy('d2', 1, { regression: true }), // Sunday, rolled back by d3
@@ -196,22 +184,7 @@ const deployments = [
   deploy('d6', 6, { result: 'failure' }),
   deploy('d7', 8), // Sunday
 ]
-const incident = (id: string, fields: Partial<Incident>): Incident => ({
-  source: 't',
-  id,
-  services: ['api'],
-  severity: 'SEV-2',
-  detectedAt: h(0),
-  acknowledgedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-  causeDeployment: null,
-  causeSha: null,
-  roles: [],
-  statusUpdates: [],
-  postmortem: null,
-  ...fields,
-})
+const incident = (id: string, fields: Partial<Incident>) => incidentAt(id, h(0), fields)
 const incidents = [
   incident('i1', {
     severity: 'SEV-1',

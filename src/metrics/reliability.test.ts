@@ -3,30 +3,13 @@ import type { FeatureFlagEvent } from '../model/events.js'
 import type { Deployment, Incident } from '../model/types.js'
 import { computeRelease } from './release.js'
 import { cadenceKept, computeReliability, respondedInTime } from './reliability.js'
-import { at, DAY, HOUR, T0 } from './testing-fixtures.js'
+import { at, DAY, deployment, incident as incidentAt, T0 } from './testing-fixtures.js'
 
 const MIN = 60_000
 const dayOfWeek = (ms: number) => new Date(ms).getUTCDay()
 const endOfDay = (ms: number) => Math.floor(ms / DAY) * DAY + DAY
 
-function incident(id: string, fields: Partial<Incident>): Incident {
-  return {
-    source: 't',
-    id,
-    services: ['api'],
-    severity: 'SEV-2',
-    detectedAt: at(0),
-    acknowledgedAt: null,
-    mitigatedAt: null,
-    resolvedAt: null,
-    causeDeployment: null,
-    causeSha: null,
-    roles: [],
-    statusUpdates: [],
-    postmortem: null,
-    ...fields,
-  }
-}
+const incident = (id: string, fields: Partial<Incident>) => incidentAt(id, at(0), fields)
 
 describe('incident response', () => {
   test('response time per severity; SEV-4 by the end of the next business day', () => {
@@ -161,20 +144,8 @@ describe('incident response', () => {
 })
 
 describe('release', () => {
-  const deploy = (id: string, day: number, fields: Partial<Deployment> = {}): Deployment => ({
-    source: 't',
-    id,
-    service: 'api',
-    environment: 'production',
-    result: 'success',
-    startedAt: T0 + day * DAY,
-    finishedAt: T0 + day * DAY + HOUR,
-    sha: id,
-    kind: 'regular',
-    labels: [],
-    regression: false,
-    ...fields,
-  })
+  const deploy = (id: string, day: number, fields: Partial<Deployment> = {}) =>
+    deployment(id, T0 + day * DAY, fields)
   const flag = (name: string, createdDay: number, removedDay?: number): FeatureFlagEvent => ({
     type: 'feature_flag',
     flag: name,

@@ -1,6 +1,6 @@
 /** Builders for metric tests: readable events at hour offsets from a fixed instant. */
 import type { WorkItemEvent } from '../model/events.js'
-import type { PullRequest } from '../model/types.js'
+import type { Deployment, Incident, PullRequest } from '../model/types.js'
 
 export const T0 = Date.parse('2025-03-03T00:00:00Z') // a Monday
 export const HOUR = 3_600_000
@@ -42,6 +42,44 @@ export function pullRequest(number: number, fields: Partial<PullRequest>): PullR
     deletions: null,
     draft: false,
     labels: [],
+    ...fields,
+  }
+}
+
+/** A successful production deployment of `api` started at `start`, finished an hour later. */
+export function deployment(id: string, start: number, fields: Partial<Deployment> = {}): Deployment {
+  return {
+    source: 't',
+    id,
+    service: 'api',
+    environment: 'production',
+    result: 'success',
+    startedAt: start,
+    finishedAt: start + HOUR,
+    sha: id,
+    kind: 'regular',
+    labels: [],
+    regression: false,
+    ...fields,
+  }
+}
+
+/** A SEV-2 incident on `api`, detected at `detectedAt` unless the fields say otherwise. */
+export function incident(id: string, detectedAt: number, fields: Partial<Incident> = {}): Incident {
+  return {
+    source: 't',
+    id,
+    services: ['api'],
+    severity: 'SEV-2',
+    detectedAt,
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    causeDeployment: null,
+    causeSha: null,
+    roles: [],
+    statusUpdates: [],
+    postmortem: null,
     ...fields,
   }
 }
