@@ -106,7 +106,22 @@ export async function loadScoreboardData(
 ): Promise<ScoreboardData> {
   const { deployments, incidents, pullRequests } = core
   const repos = [...new Set(org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
-  const [docChanges, firstCommits, ...records] = await Promise.all([
+  const [
+    docChanges,
+    firstCommits,
+    workItems,
+    sprints,
+    survey,
+    personEvents,
+    requisitions,
+    costs,
+    business,
+    sli,
+    runs,
+    vulnerabilities,
+    flags,
+    measurements,
+  ] = await Promise.all([
     store.listDocChanges(repos),
     store.firstCommitTimes(repos),
     store.listRecords<WorkItemEvent>('work_item'),
@@ -122,33 +137,6 @@ export async function loadScoreboardData(
     store.listRecords<FeatureFlagEvent>('feature_flag'),
     store.listRecords<MeasurementEvent>('measurement'),
   ])
-  const [
-    workItems,
-    sprints,
-    survey,
-    personEvents,
-    requisitions,
-    costs,
-    business,
-    sli,
-    runs,
-    vulnerabilities,
-    flags,
-    measurements,
-  ] = records as [
-    WorkItemEvent[],
-    SprintEvent[],
-    SurveyResponseEvent[],
-    PersonChangeEvent[],
-    RequisitionEvent[],
-    CostEvent[],
-    BusinessEvent[],
-    SliEvent[],
-    PipelineRunEvent[],
-    VulnerabilityEvent[],
-    FeatureFlagEvent[],
-    MeasurementEvent[],
-  ]
   const mergesByPerson = new Map<string, number[]>()
   for (const pr of pullRequests) {
     if (pr.mergedAt === null) continue
