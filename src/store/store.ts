@@ -141,37 +141,6 @@ export class Store {
     }))
   }
 
-  /** Commits of the given repositories (all when omitted), for the change graph. */
-  async listCommits(repos?: readonly string[]): Promise<Commit[]> {
-    if (repos && repos.length === 0) return []
-    let query = this.db
-      .selectFrom('commits')
-      .select([
-        'repo',
-        'sha',
-        'parents',
-        'author_name',
-        'author_email',
-        'authored_at',
-        'committed_at',
-        'additions',
-        'deletions',
-      ])
-    if (repos) query = query.where('repo', 'in', repos)
-    const rows = await query.execute()
-    return rows.map((row) => ({
-      repo: row.repo,
-      sha: row.sha,
-      parents: row.parents ? row.parents.split(' ') : [],
-      authorName: row.author_name,
-      authorEmail: row.author_email,
-      authoredAt: row.authored_at,
-      committedAt: row.committed_at,
-      additions: row.additions,
-      deletions: row.deletions,
-    }))
-  }
-
   /** Just what the change graph needs of the commits of the given repositories. */
   async listCommitGraph(repos: readonly string[]): Promise<GraphCommit[]> {
     if (repos.length === 0) return []
@@ -245,13 +214,6 @@ export class Store {
       .orderBy('at')
       .execute()
     return rows.map((row) => JSON.parse(row.payload) as T)
-  }
-
-  async listReleases(repo?: string): Promise<Release[]> {
-    let query = this.db.selectFrom('releases').selectAll()
-    if (repo) query = query.where('repo', '=', repo)
-    const rows = await query.orderBy('tagged_at').execute()
-    return rows.map((row) => ({ repo: row.repo, name: row.name, sha: row.sha, taggedAt: row.tagged_at }))
   }
 }
 
