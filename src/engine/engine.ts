@@ -362,20 +362,20 @@ export class Engine {
   async scorecard(role: string, query: ScoreQuery = {}): Promise<Scorecard> {
     const id = this.resolveRole(role)
     const current = await this.kpis(query)
-    // "Two months of green": the two 30-day periods ending with this one.
-    const to = this.resolvePeriod(query).to
-    const months = await Promise.all(
-      [to - 30 * DAY, to].map(
-        async (end) =>
-          (
+    // "Two months of green": the two 30-day periods ending with this one (the current answer
+    // serves for the last of them when it is exactly that period, as it is by default).
+    const { from, to } = this.resolvePeriod(query)
+    const month = async (end: number) =>
+      end === to && from === to - 30 * DAY
+        ? current.kpis
+        : (
             await this.kpis({
               ...query,
               from: new Date(end - 30 * DAY).toISOString(),
               to: new Date(end).toISOString(),
             })
-          ).kpis,
-      ),
-    )
+          ).kpis
+    const months = [await month(to - 30 * DAY), await month(to)]
     const scope = current.scope
     const services =
       scope.kind === 'org'
