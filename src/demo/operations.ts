@@ -74,17 +74,7 @@ function simulateDxSurvey(
             question === 'dx-code-review' && late && team.pickupHours[1] > 3 * team.pickupHours[0]
           const base = slowReviews ? 2.4 : 3.7
           const score = Math.max(1, Math.min(5, Math.round(base + (random.next() - 0.4) * 2)))
-          sink.surveys.push(
-            line({
-              type: 'survey_response',
-              id: `${survey}:${team.id}:${respondent}:${question}`,
-              survey,
-              team: team.id,
-              question,
-              score,
-              at: iso(at),
-            }),
-          )
+          answer(sink, survey, team.id, respondent, question, { score }, at)
         }
       })
     }
@@ -378,6 +368,29 @@ function quarterOf(at: number): string {
   return `${date.getUTCFullYear()}-Q${Math.floor(date.getUTCMonth() / 3) + 1}`
 }
 
+/** One anonymous survey answer: a 1–5 score or a 0–10 NPS. */
+function answer(
+  sink: OperationsSink,
+  survey: string,
+  team: string,
+  respondent: number,
+  question: string,
+  value: { score: number } | { nps: number },
+  at: number,
+): void {
+  sink.surveys.push(
+    line({
+      type: 'survey_response',
+      id: `${survey}:${team}:${respondent}:${question}`,
+      survey,
+      team,
+      question,
+      ...value,
+      at: iso(at),
+    }),
+  )
+}
+
 const QUESTIONS = ['engagement', 'growth', 'tooling', 'workload', 'manager']
 
 function simulateSurveys(
@@ -396,30 +409,10 @@ function simulateSurveys(
         if (random.chance(0.1)) return // not everyone answers
         for (const question of QUESTIONS) {
           const score = Math.max(1, Math.min(5, Math.round(mood + (random.next() - 0.5) * 2)))
-          sink.surveys.push(
-            line({
-              type: 'survey_response',
-              id: `${survey}:${team.id}:${respondent}:${question}`,
-              survey,
-              team: team.id,
-              question,
-              score,
-              at: iso(at),
-            }),
-          )
+          answer(sink, survey, team.id, respondent, question, { score }, at)
         }
         const nps = Math.max(0, Math.min(10, Math.round(mood * 2 + (random.next() - 0.5) * 4)))
-        sink.surveys.push(
-          line({
-            type: 'survey_response',
-            id: `${survey}:${team.id}:${respondent}:enps`,
-            survey,
-            team: team.id,
-            question: 'enps',
-            nps,
-            at: iso(at),
-          }),
-        )
+        answer(sink, survey, team.id, respondent, 'enps', { nps }, at)
       })
     }
   }
