@@ -49,8 +49,8 @@ export interface Attribution {
   deployments: Map<string, ShippedDeployment>
   /** Per service: each successful production deployment group, in finish order. */
   groups: Map<string, ShippedDeployment[][]>
-  /** Per service and repo: the deployment that first contained each sha. */
-  firstContaining: Map<string, Map<GraphCommit, ShippedDeployment>>
+  /** Per service and repo: the deployment that first contained each commit. */
+  firstContaining: FirstContaining
   graph: CommitGraph
   /** Per merged pull request (by id): when its first known commit was authored. */
   firstCommitAt: Map<string, number>
@@ -69,54 +69,100 @@ export type DeploymentAttribution = Pick<
 export const deploymentKey = (deployment: Pick<Deployment, 'source' | 'id'>) =>
   `${deployment.source}\0${deployment.id}`
 
-/** Pull requests by repository and by every sha that identifies them (merge, head, own commits). */
-class PullRequestIndex {
-  private readonly byRepo = new Map<string, Map<string, PullRequest>>()
+/**
+ * One repository's commits, each at a position, with parents resolved to positions once: the
+ * walks of attribution are then integer work instead of string-keyed lookups, which at hundreds
+ * of thousands of commits is most of the difference.
+ */
+export class RepoGraph {
+  readonly shas: string[]
+  readonly authoredAt: Float64Array
+  readonly committedAt: Float64Array
+  /** Two or more parents (known or not): a merge is not a change of its own. */
+  readonly isMerge: Uint8Array
+  /** Parents of position i are parents[parentStart[i] .. parentStart[i + 1]), the known ones only. */
+  readonly parentStart: Int32Array
+  readonly parents: Int32Array
+  private readonly position = new Map<string, number>()
+  /** The merged pull request each commit identifies (by merge, head or own commit sha), if any. */
+  readonly pullRequestAt: (PullRequest | undefined)[]
 
-  add(repo: string, sha: string, pr: PullRequest): void {
-    let shas = this.byRepo.get(repo)
-    if (!shas) {
-      shas = new Map()
-      this.byRepo.set(repo, shas)
+  constructor(commits: readonly GraphCommit[]) {
+    const size = commits.length
+    this.shas = new Array(size)
+    this.authoredAt = new Float64Array(size)
+    this.committedAt = new Float64Array(size)
+    this.isMerge = new Uint8Array(size)
+    this.pullRequestAt = new Array(size)
+    for (let i = 0; i < size; i++) {
+      const commit = commits[i]!
+      this.shas[i] = commit.sha
+      this.authoredAt[i] = commit.authoredAt
+      this.committedAt[i] = commit.committedAt
+      this.isMerge[i] = commit.parents.length > 1 ? 1 : 0
+      this.position.set(commit.sha, i)
     }
-    if (!shas.has(sha)) shas.set(sha, pr)
-  }
-
-  get(repo: string, sha: string): PullRequest | undefined {
-    return this.byRepo.get(repo)?.get(sha)
-  }
-}
-
-/** Commits by repository and sha, with lookup by unambiguous short sha. */
-export class CommitGraph {
-  private readonly byRepo = new Map<string, Map<string, GraphCommit>>()
-
-  constructor(commits: Iterable<GraphCommit>) {
-    for (const commit of commits) {
-      let repo = this.byRepo.get(commit.repo)
-      if (!repo) {
-        repo = new Map()
-        this.byRepo.set(commit.repo, repo)
+    this.parentStart = new Int32Array(size + 1)
+    const parents: number[] = []
+    for (let i = 0; i < size; i++) {
+      this.parentStart[i] = parents.length
+      for (const sha of commits[i]!.parents) {
+        const at = this.position.get(sha)
+        if (at !== undefined) parents.push(at)
       }
-      repo.set(commit.sha, commit)
     }
+    this.parentStart[size] = parents.length
+    this.parents = Int32Array.from(parents)
   }
 
-  get(repo: string, sha: string): GraphCommit | undefined {
-    const commits = this.byRepo.get(repo)
-    if (!commits) return undefined
-    const exact = commits.get(sha)
-    if (exact || sha.length >= 40 || sha.length < 7) return exact
-    let found: GraphCommit | undefined
-    for (const [full, commit] of commits) {
+  get size(): number {
+    return this.shas.length
+  }
+
+  /** The position of a full sha. */
+  exact(sha: string): number | undefined {
+    return this.position.get(sha)
+  }
+
+  /** The position of a full or unambiguous short (≥ 7 characters) sha. */
+  find(sha: string): number | undefined {
+    const exact = this.position.get(sha)
+    if (exact !== undefined || sha.length >= 40 || sha.length < 7) return exact
+    let found: number | undefined
+    for (const [full, at] of this.position) {
       if (full.startsWith(sha)) {
-        if (found) return undefined
-        found = commit
+        if (found !== undefined) return undefined
+        found = at
       }
     }
     return found
   }
 }
+
+/** Commits by repository. */
+export class CommitGraph {
+  private readonly byRepo = new Map<string, RepoGraph>()
+
+  constructor(commits: Iterable<GraphCommit>) {
+    const grouped = new Map<string, GraphCommit[]>()
+    for (const commit of commits) {
+      const list = grouped.get(commit.repo)
+      if (list) list.push(commit)
+      else grouped.set(commit.repo, [commit])
+    }
+    for (const [repo, list] of grouped) this.byRepo.set(repo, new RepoGraph(list))
+  }
+
+  repo(name: string): RepoGraph | undefined {
+    return this.byRepo.get(name)
+  }
+}
+
+/**
+ * Per service and repository, the deployment that first contained each commit (by position in
+ * the repository's graph).
+ */
+export type FirstContaining = Map<string, Map<string, (ShippedDeployment | undefined)[]>>
 
 function byFinish(a: Deployment, b: Deployment): number {
   return a.finishedAt - b.finishedAt || a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
@@ -131,20 +177,28 @@ export function attributeChanges(
   options: AttributionOptions,
 ): Attribution {
   const graph = new CommitGraph(commits)
-  const prBySha = new PullRequestIndex()
-  for (const pr of pullRequests) {
-    if (pr.mergedAt === null) continue
-    for (const sha of [pr.mergeSha, pr.headSha, ...pr.commits]) {
-      if (sha) prBySha.add(pr.repo, sha, pr)
-    }
-  }
+  // Each merged pull request is pinned on the commits its shas name (merge, head, own commits;
+  // the first pull request to name a commit keeps it). Shas outside the ingested history are
+  // kept aside: a deployment of such a sha still ships the pull request that names it.
+  const outsideHistory = new Map<string, PullRequest>()
   const firstCommitAt = new Map<string, number>()
   for (const pr of pullRequests) {
     if (pr.mergedAt === null) continue
+    const repoGraph = graph.repo(pr.repo)
+    for (const sha of [pr.mergeSha, pr.headSha, ...pr.commits]) {
+      if (!sha) continue
+      const at = repoGraph?.exact(sha)
+      if (at === undefined) {
+        const key = `${pr.repo}\0${sha}`
+        if (!outsideHistory.has(key)) outsideHistory.set(key, pr)
+      } else if (repoGraph!.pullRequestAt[at] === undefined) repoGraph!.pullRequestAt[at] = pr
+    }
+    if (!repoGraph) continue
     let first: number | undefined
     for (const sha of pr.commits) {
-      const at = graph.get(pr.repo, sha)?.authoredAt
-      if (at !== undefined && (first === undefined || at < first)) first = at
+      const at = repoGraph.find(sha)
+      const authoredAt = at === undefined ? undefined : repoGraph.authoredAt[at]
+      if (authoredAt !== undefined && (first === undefined || authoredAt < first)) first = authoredAt
     }
     if (first !== undefined) firstCommitAt.set(pr.id, first)
   }
@@ -191,7 +245,7 @@ export function attributeChanges(
         first: previous === null,
       }
       if (previous) previous.next = entry
-      shipChanges(entry, repos, graph, prBySha, deployedPrs, shipped, filesOf, options)
+      shipChanges(entry, repos, graph, outsideHistory, deployedPrs, shipped, filesOf, options)
       if (entry.repo === null) attribution.unknownShaDeployments++
       attribution.deployments.set(deploymentKey(deployment), entry)
       group.push(entry)
@@ -208,9 +262,9 @@ function shipChanges(
   entry: ShippedDeployment,
   repos: ServiceScope['repositories'],
   graph: CommitGraph,
-  prBySha: PullRequestIndex,
+  outsideHistory: Map<string, PullRequest>,
   deployedPrs: Set<string>,
-  shipped: Map<GraphCommit, ShippedDeployment>,
+  shipped: Map<string, (ShippedDeployment | undefined)[]>,
   filesOf: (repo: string, sha: string) => readonly string[] | undefined,
   options: AttributionOptions,
 ): void {
@@ -224,7 +278,7 @@ function shipChanges(
     // Not in any ingested history: a pull request whose merge or head sha is the deployed sha is
     // still known to have shipped here.
     for (const { name } of repos) {
-      const pr = prBySha.get(name, deployment.sha)
+      const pr = outsideHistory.get(`${name}\0${deployment.sha}`)
       if (pr && prDeployable(pr)) {
         deployedPrs.add(pr.id)
         entry.pullRequests.push(pr)
@@ -233,55 +287,67 @@ function shipChanges(
     return
   }
 
-  const { repo, paths, commit: head } = located
+  const { repo, paths, graph: commits, head } = located
   entry.repo = repo
   const touchesService = (sha: string) => {
     if (paths.length === 0) return true
     const files = filesOf(repo, sha)
     return files?.some((file) => paths.some((prefix) => file.startsWith(prefix))) ?? false
   }
-  const stack: GraphCommit[] = [head]
-  const visited: GraphCommit[] = []
+  let shippedBy = shipped.get(repo)
+  if (!shippedBy) {
+    shippedBy = new Array(commits.size)
+    shipped.set(repo, shippedBy)
+  }
+  const { parentStart, parents } = commits
+  const stack: number[] = [head]
+  const visited: number[] = []
   while (stack.length > 0) {
-    const commit = stack.pop()!
-    // Commits are keyed by identity: one graph object per (repo, sha).
-    if (shipped.has(commit)) continue
-    shipped.set(commit, entry)
-    visited.push(commit)
-    for (const parent of commit.parents) {
-      const parentCommit = graph.get(repo, parent)
-      if (parentCommit && !shipped.has(parentCommit)) stack.push(parentCommit)
+    const at = stack.pop()!
+    if (shippedBy[at] !== undefined) continue
+    shippedBy[at] = entry
+    visited.push(at)
+    for (let p = parentStart[at]!; p < parentStart[at + 1]!; p++) {
+      if (shippedBy[parents[p]!] === undefined) stack.push(parents[p]!)
     }
   }
 
   // Pull requests first: the changes of a squashed pull request are its own commits.
-  const squashed = new Set<string>()
-  for (const commit of visited) {
-    const pr = prBySha.get(repo, commit.sha)
+  const squashed = new Set<number>()
+  for (const at of visited) {
+    const pr = commits.pullRequestAt[at]
     if (!pr || !prDeployable(pr)) continue
     deployedPrs.add(pr.id)
     entry.pullRequests.push(pr)
-    if (pr.mergeSha !== commit.sha && pr.mergeSha !== null && !commit.sha.startsWith(pr.mergeSha)) continue
-    for (const sha of pr.commits) {
-      const original = graph.get(repo, sha)
-      if (!original || shipped.has(original)) continue
-      shipped.set(original, entry)
-      squashed.add(commit.sha)
-      if (touchesService(sha))
-        entry.changes.push({ repo, sha, authoredAt: original.authoredAt, pullRequest: pr })
+    const sha = commits.shas[at]!
+    if (pr.mergeSha !== sha && pr.mergeSha !== null && !sha.startsWith(pr.mergeSha)) continue
+    for (const commitSha of pr.commits) {
+      const original = commits.find(commitSha)
+      if (original === undefined || shippedBy[original] !== undefined) continue
+      shippedBy[original] = entry
+      squashed.add(at)
+      if (touchesService(commitSha)) {
+        entry.changes.push({
+          repo,
+          sha: commitSha,
+          authoredAt: commits.authoredAt[original]!,
+          pullRequest: pr,
+        })
+      }
     }
   }
-  for (const commit of visited) {
+  for (const at of visited) {
+    const sha = commits.shas[at]!
     // A merge commit is not a change of its own: the commits it brings in are.
-    if (commit.parents.length > 1 || squashed.has(commit.sha) || !touchesService(commit.sha)) continue
-    const pr = prBySha.get(repo, commit.sha) ?? null
+    if (commits.isMerge[at] === 1 || squashed.has(at) || !touchesService(sha)) continue
+    const pr = commits.pullRequestAt[at] ?? null
     if (entry.first) {
       const recent = pr
         ? pr.mergedAt !== null && pr.mergedAt >= lookbackStart
-        : commit.committedAt >= lookbackStart
+        : commits.committedAt[at]! >= lookbackStart
       if (!recent) continue
     }
-    entry.changes.push({ repo, sha: commit.sha, authoredAt: commit.authoredAt, pullRequest: pr })
+    entry.changes.push({ repo, sha, authoredAt: commits.authoredAt[at]!, pullRequest: pr })
   }
 }
 
@@ -289,10 +355,11 @@ function locate(
   sha: string,
   repos: ServiceScope['repositories'],
   graph: CommitGraph,
-): { repo: string; paths: string[]; commit: GraphCommit } | undefined {
+): { repo: string; paths: string[]; graph: RepoGraph; head: number } | undefined {
   for (const { name, paths } of repos) {
-    const commit = graph.get(name, sha)
-    if (commit) return { repo: name, paths, commit }
+    const repoGraph = graph.repo(name)
+    const head = repoGraph?.find(sha)
+    if (head !== undefined) return { repo: name, paths, graph: repoGraph!, head }
   }
   return undefined
 }
@@ -307,8 +374,8 @@ export function firstDeploymentContaining(
   const shipped = attribution.firstContaining.get(service)
   if (!shipped) return undefined
   for (const { name } of repos) {
-    const commit = attribution.graph.get(name, sha)
-    const hit = commit ? shipped.get(commit) : undefined
+    const at = attribution.graph.repo(name)?.find(sha)
+    const hit = at === undefined ? undefined : shipped.get(name)?.[at]
     if (hit) return hit
   }
   return undefined
