@@ -57,6 +57,8 @@ function recordKey(event: RecordEvent): { id: string; at: number; scope: string 
       const scope = event.team ?? event.service ?? null
       return { id: event.id ?? `${event.kpi}:${scope ?? ''}:${event.at}`, at: event.at, scope }
     }
+    case 'okr_checkin':
+      return { id: event.id ?? `${event.kr}:${event.at}`, at: event.at, scope: event.kr }
   }
 }
 

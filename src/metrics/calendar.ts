@@ -126,3 +126,33 @@ export function periodDays(period: Period, timeZone: string): number {
 export function inPeriod(epochMs: number, period: Period): boolean {
   return epochMs >= period.from && epochMs < period.to
 }
+
+/** An org-file date (`2025-03-01`, or a YAML timestamp) as local midnight in the zone. */
+export function orgDate(value: string | Date, timeZone: string): number {
+  if (value instanceof Date) {
+    return localMidnight(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate(), timeZone)
+  }
+  return parseBoundary(value.slice(0, 10), timeZone) ?? Number.NaN
+}
+
+/**
+ * The period of a quarter label such as `2025-Q2`. Quarters follow the fiscal year, which is
+ * named by the calendar year it starts in: with a February start, 2025-Q1 is Feb–Apr 2025.
+ */
+export function quarterPeriod(label: string, fiscalYearStartMonth: number, timeZone: string): Period {
+  const match = /^(\d{4})-Q([1-4])$/.exec(label)
+  if (!match) throw new RangeError(`not a quarter label: ${label}`)
+  const month = fiscalYearStartMonth + (Number(match[2]) - 1) * 3
+  const year = Number(match[1])
+  return {
+    from: localMidnight(year, month, 1, timeZone),
+    to: localMidnight(year, month + 3, 1, timeZone),
+  }
+}
+
+/** An optional org-file date as epoch ms, or null when absent or not a date. */
+export function orgDay(value: string | Date | undefined, timeZone: string): number | null {
+  if (value === undefined) return null
+  const at = orgDate(value, timeZone)
+  return Number.isNaN(at) ? null : at
+}

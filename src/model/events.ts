@@ -373,6 +373,25 @@ export const measurementEvent = z
     path: ['service'],
   })
 
+/** A manual OKR check-in: the KR's value, the owner's confidence and a comment. */
+export const okrCheckinEvent = z
+  .looseObject({
+    ...base,
+    type: z.literal('okr_checkin'),
+    /** Defaults to `kr:at`. */
+    id: idText.optional(),
+    kr: text,
+    value: z.coerce.number().optional(),
+    confidence: lowercaseEnum(['on-track', 'at-risk', 'off-track'] as const).optional(),
+    comment: z.string().optional(),
+    by: text.optional(),
+    at: isoTime,
+  })
+  .refine((c) => c.value !== undefined || c.confidence !== undefined || c.comment !== undefined, {
+    message: 'a check-in records a value, a confidence or a comment',
+    path: ['value'],
+  })
+
 /** Every event type the reader knows, keyed by its `type`. Later event families add entries here. */
 export const eventSchemas = {
   deployment: deploymentEvent,
@@ -391,6 +410,7 @@ export const eventSchemas = {
   vulnerability: vulnerabilityEvent,
   feature_flag: featureFlagEvent,
   measurement: measurementEvent,
+  okr_checkin: okrCheckinEvent,
 } as const
 
 export type EventType = keyof typeof eventSchemas
@@ -406,6 +426,7 @@ export type PipelineRunEvent = z.output<typeof pipelineRunEvent>
 export type VulnerabilityEvent = z.output<typeof vulnerabilityEvent>
 export type FeatureFlagEvent = z.output<typeof featureFlagEvent>
 export type MeasurementEvent = z.output<typeof measurementEvent>
+export type OkrCheckinEvent = z.output<typeof okrCheckinEvent>
 export type DeploymentEvent = z.output<typeof deploymentEvent>
 export type IncidentEvent = z.output<typeof incidentEvent>
 export type PullRequestEvent = z.output<typeof pullRequestEvent>

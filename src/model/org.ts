@@ -51,6 +51,28 @@ export const orgSection = z.strictObject({
       firstDeploymentLookbackDays: z.number().positive().default(14),
     })
     .default({ incidentWindowHours: 24, firstDeploymentLookbackDays: 14 }),
+  /** How OKR status is judged: gap between expected (elapsed time) and actual progress. */
+  okr: z
+    .strictObject({
+      /** Behind by more than this share of the period: at risk. */
+      atRiskGap: z.number().min(0).max(1).default(0.15),
+      /** Behind by more than this: off track. */
+      offTrackGap: z.number().min(0).max(1).default(0.3),
+      /** From this week of the quarter an at-risk or off-track KR is flagged for escalation. */
+      escalateFromWeek: z.number().int().min(1).max(13).default(8),
+      /** A KR not bound to a metric needs a check-in at least this often. */
+      checkinEveryDays: z.number().int().positive().default(14),
+      maxObjectives: z.number().int().positive().default(3),
+      maxKeyResults: z.number().int().positive().default(4),
+    })
+    .default({
+      atRiskGap: 0.15,
+      offTrackGap: 0.3,
+      escalateFromWeek: 8,
+      checkinEveryDays: 14,
+      maxObjectives: 3,
+      maxKeyResults: 4,
+    }),
 })
 
 export const TEAM_TYPES = ['stream-aligned', 'platform', 'enabling', 'complicated-subsystem'] as const
@@ -82,6 +104,9 @@ export const teamSchema = z.strictObject({
         mode: z.enum(['collaboration', 'x-as-a-service', 'facilitating']),
         since: date,
         until: date.optional(),
+        /** How long the interaction is meant to last (default: a quarter for collaboration and facilitating). */
+        expectedDays: z.number().int().positive().optional(),
+        purpose: z.string().optional(),
       }),
     )
     .default([]),
@@ -155,6 +180,8 @@ export const keyResultSchema = z.strictObject({
 
 export const okrSchema = z.strictObject({
   id,
+  /** Weight of this objective in its parent's progress. */
+  weight: z.number().positive().default(1),
   level: z.enum(['company', 'department', 'team']),
   owner: id,
   parent: id.optional(),
@@ -172,6 +199,111 @@ export const initiativeSchema = z.strictObject({
   end: date.optional(),
   impact: z.string().optional(),
   okrs: z.array(id).default([]),
+  milestones: z
+    .array(z.strictObject({ name: z.string().min(1), due: date, done: date.optional() }))
+    .default([]),
+})
+
+export const RACI_LETTERS = ['A', 'R', 'C', 'I'] as const
+
+/** Overrides of the default RACI matrix: extra roles, rows replaced or added by name. */
+export const raciSchema = z.strictObject({
+  /** Role ids in column order; default the nine of the seed. */
+  roles: z.array(z.string().min(1)).optional(),
+  /** Responsibility → { role: letters }, e.g. { cto: A, hoe: R } or "A/R". */
+  responsibilities: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** Drop the default rows and use only these. */
+  replaceDefault: z.boolean().default(false),
+})
+
+const gateSetting = z.union([
+  z.boolean(),
+  z.strictObject({ enabled: z.boolean().default(true), severity: z.enum(['error', 'warning']).optional() }),
+])
+
+export const policiesSchema = z.strictObject({
+  /** Per gate id: false to disable, or { severity }. */
+  gates: z.record(z.string(), gateSetting).default({}),
+  /** Service tiers that need SLOs and a runbook. */
+  sloTiers: z.array(z.number().int().min(1).max(4)).default([1, 2]),
+  /** Active initiatives ("bets") a team may own at once. */
+  maxBetsPerTeam: z.number().int().positive().default(2),
+  /** Days after resolution by which a postmortem is due, by severity. */
+  postmortemDueDays: z
+    .strictObject({ sev1: z.number().positive(), sev2: z.number().positive(), sev3: z.number().positive() })
+    .default({ sev1: 5, sev2: 5, sev3: 10 }),
+  /** A blocking dependency blocked this long without escalation is "dependency as excuse". */
+  dependencyExcuseDays: z.number().int().positive().default(14),
+  /** A team that provides this many open blocking dependencies is a hub. */
+  hubThreshold: z.number().int().min(2).default(3),
+  /** Windows in which production deployments are not allowed (the change calendar). */
+  changeFreezes: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        from: date,
+        to: date,
+        services: z.array(id).default([]),
+      }),
+    )
+    .default([]),
+  /** Days of history the data gates look at (deployments in freezes, error-budget policy). */
+  lookbackDays: z.number().int().positive().default(30),
+})
+
+export const meetingSchema = z.strictObject({
+  name: z.string().min(1),
+  frequency: z.enum(['daily', 'weekly', 'biweekly', 'monthly', 'quarterly']),
+  durationMinutes: z.number().positive(),
+  /** Number of attendees, or the teams / people who attend. */
+  attendees: z.union([z.number().int().positive(), z.array(id).min(1)]),
+  purpose: z.string().optional(),
+  /** Decisions made, or the meeting only shares status (which async does as well). */
+  kind: z.enum(['decision', 'planning', 'alignment', 'status', 'learning', 'social']).optional(),
+  team: id.optional(),
+})
+
+export const toolSchema = z.strictObject({
+  name: z.string().min(1),
+  category: z.string().min(1),
+  costPerYear: z.number().min(0),
+  seats: z.number().int().positive().optional(),
+})
+
+const likelihood = z.enum(['low', 'medium', 'high'])
+
+export const riskSchema = z.strictObject({
+  id,
+  title: z.string().min(1),
+  owner: z.string().min(1),
+  likelihood: likelihood.default('medium'),
+  impact: likelihood.default('medium'),
+  mitigation: z.string().optional(),
+  status: z.enum(['open', 'mitigating', 'accepted', 'closed']).default('open'),
+})
+
+const window = z.strictObject({ from: date, to: date })
+
+export const EXPERIMENT_METRICS = [
+  'lead_time',
+  'pr_cycle_time',
+  'review_pickup',
+  'pr_size',
+  'item_cycle_time',
+  'build_duration',
+  'deploys_per_day',
+] as const
+
+export const experimentSchema = z.strictObject({
+  id,
+  team: id.optional(),
+  hypothesis: z.string().min(1),
+  change: z.string().min(1),
+  metric: z.enum(EXPERIMENT_METRICS),
+  /** Which way is better; default: lower for times and sizes, higher for deploys per day. */
+  better: z.enum(['lower', 'higher']).optional(),
+  baseline: window,
+  experiment: window,
 })
 
 /** A KPI target override: a threshold with its yellow band, or a green range. */
@@ -189,13 +321,14 @@ export const orgFileSchema = z.strictObject({
   dependencies: z.array(dependencySchema).default([]),
   okrs: z.array(okrSchema).default([]),
   initiatives: z.array(initiativeSchema).default([]),
-  /** Sections whose rules arrive with the operating model; kept as written until then. */
-  raci: z.record(z.string(), z.unknown()).optional(),
+  raci: raciSchema.optional(),
   /** KPI target overrides by KPI id (see `engops kpis`). */
   targets: z.record(z.string(), targetOverrideSchema).default({}),
-  policies: z.record(z.string(), z.unknown()).optional(),
-  meetings: z.array(z.record(z.string(), z.unknown())).optional(),
-  tools: z.array(z.record(z.string(), z.unknown())).optional(),
+  policies: policiesSchema.default(policiesSchema.parse({})),
+  meetings: z.array(meetingSchema).default([]),
+  tools: z.array(toolSchema).default([]),
+  risks: z.array(riskSchema).default([]),
+  experiments: z.array(experimentSchema).default([]),
 })
 
 export type OrgFile = z.output<typeof orgFileSchema>
@@ -203,6 +336,17 @@ export type OrgSettings = OrgFile['org']
 export type Person = z.output<typeof personSchema>
 export type Team = z.output<typeof teamSchema>
 export type Service = z.output<typeof serviceSchema>
+export type Dependency = z.output<typeof dependencySchema>
+export type Okr = z.output<typeof okrSchema>
+export type KeyResult = z.output<typeof keyResultSchema>
+export type Initiative = z.output<typeof initiativeSchema>
+export type RaciConfig = z.output<typeof raciSchema>
+export type Policies = z.output<typeof policiesSchema>
+export type Meeting = z.output<typeof meetingSchema>
+export type Tool = z.output<typeof toolSchema>
+export type Risk = z.output<typeof riskSchema>
+export type Experiment = z.output<typeof experimentSchema>
+export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number]
 export type BenchmarkProfileName = (typeof BENCHMARK_PROFILES)[number]
 
 /** A service's repository reference with its monorepo path prefixes (empty: the whole repo). */
