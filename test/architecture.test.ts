@@ -35,7 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   engine: ['model', 'config', 'store', 'ingest', 'metrics', 'operating'],
   report: ['model', 'engine', 'metrics'],
   server: ['model', 'engine', 'report'],
-  cli: ['model', 'config', 'engine', 'report', 'demo', 'metrics'],
+  cli: ['model', 'config', 'engine', 'report', 'demo', 'metrics', 'operating'],
 }
 
 describe('architecture', () => {

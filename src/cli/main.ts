@@ -15,13 +15,10 @@ import type { Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
 import { renderKpis, renderScorecard } from './kpi-view.js'
+import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
 import { ProgressBar } from './progress.js'
-
-interface GlobalOptions {
-  config?: string
-  db?: string
-}
+import { type GlobalOptions, json, out, withEngine } from './shell.js'
 
 interface ScopeOptions {
   team?: string
@@ -75,24 +72,6 @@ function familySummary(board: Scoreboard, family: string): unknown {
 
 function isoPeriod(period: Period) {
   return { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() }
-}
-
-function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
-}
-
-function json(value: unknown): void {
-  out(JSON.stringify(value, null, 2))
-}
-
-async function withEngine<T>(command: Command, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const options = command.optsWithGlobals<GlobalOptions>()
-  const engine = await Engine.open({ config: options.config, db: options.db })
-  try {
-    return await work(engine)
-  } finally {
-    await engine.close()
-  }
 }
 
 export function buildProgram(): Command {
@@ -364,6 +343,7 @@ export function buildProgram(): Command {
       },
     )
 
+  registerOperatingCommands(program)
   return program
 }
 
@@ -373,7 +353,8 @@ export async function main(argv: string[]): Promise<number> {
   program.exitOverride()
   try {
     await program.parseAsync(argv)
-    return 0
+    // Commands that report a failed check set the exit code instead of throwing.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     return reportError(error)
   }

@@ -15,6 +15,8 @@ export const CONFIG_FILE_NAME = 'engops.yaml'
 export interface LoadedConfig {
   file: string
   org: OrgFile
+  /** The line of a path in the file (or of its nearest existing parent), for findings. */
+  lineOf: (path: readonly (string | number)[]) => number | undefined
 }
 
 type Path = (string | number)[]
@@ -44,7 +46,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       })),
     )
   }
-  const lineOf = (path: Path): number | undefined => {
+  const lineOf = (path: readonly (string | number)[]): number | undefined => {
     // Walk up to the nearest node that exists (a missing key is reported at its parent).
     for (let depth = path.length; depth >= 0; depth--) {
       const node = doc.getIn(path.slice(0, depth), true)
@@ -67,7 +69,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     message,
   }))
   if (problems.length > 0) throw invalid(file, problems)
-  return { file, org: parsed.data }
+  return { file, org: parsed.data, lineOf }
 }
 
 function invalid(file: string, details: ErrorDetail[]): EngopsError {

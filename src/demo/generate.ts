@@ -86,7 +86,8 @@ export function generateDemo(options: DemoOptions): DemoResult {
   const configFile = join(options.dir, 'engops.yaml')
   writeFileSync(configFile, orgYaml(org, options, end))
   const eventFiles: string[] = []
-  for (const [name, lines] of Object.entries({ ...sink, ...operations })) {
+  const okrCheckins = options.scale === 'small' ? demoCheckins(end) : []
+  for (const [name, lines] of Object.entries({ ...sink, ...operations, okrCheckins })) {
     const file = join(options.dir, `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ndjson`)
     writeFileSync(file, lines.length > 0 ? `${lines.join('\n')}\n` : '')
     eventFiles.push(file)
@@ -309,20 +310,164 @@ function orgYaml(org: DemoOrganization, options: DemoOptions, end: number): stri
         name: 'Microservices migration',
         owner: 'platform',
         status: 'on-track',
+        start: quarter.start,
+        end: isoDay(end + 120 * DAY),
+        impact: '30% faster deploys',
         okrs: ['company-speed'],
+        milestones: [
+          { name: 'Service mesh in production', due: isoDay(end - 20 * DAY), done: isoDay(end - 22 * DAY) },
+          { name: 'Payments extracted', due: isoDay(end + 40 * DAY) },
+        ],
       },
       {
         id: 'review-sla',
         name: 'Review SLA (< 24 h)',
         owner: 'beta',
         status: 'at-risk',
+        start: quarter.start,
+        end: quarter.end,
+        impact: 'Lead time back under 2 days',
         okrs: ['beta-reviews'],
+        milestones: [{ name: 'Auto-assign reviewers', due: isoDay(end - 10 * DAY) }],
       },
-      { id: 'soc2', name: 'Security audit (SOC2)', owner: 'eng-ops', status: 'blocked' },
+      {
+        id: 'dev-productivity',
+        name: 'Developer productivity',
+        owner: 'devex',
+        status: 'on-track',
+        start: quarter.start,
+        end: isoDay(end + 60 * DAY),
+        impact: '20% faster builds',
+      },
+      {
+        id: 'soc2',
+        name: 'Security audit (SOC2)',
+        owner: 'eng-ops',
+        status: 'blocked',
+        impact: 'Compliance (required)',
+      },
+    ]
+    document.policies = {
+      // An upcoming freeze: the gate passes today and will hold deployments back then.
+      changeFreezes: [
+        {
+          name: 'Black Friday freeze',
+          from: isoDay(end + 10 * DAY),
+          to: isoDay(end + 17 * DAY),
+          services: [],
+        },
+      ],
+    }
+    document.risks = [
+      {
+        id: 'soc2-vendor',
+        title: 'SOC2 audit blocked on the vendor',
+        owner: 'eng-ops',
+        likelihood: 'high',
+        impact: 'high',
+        mitigation: 'Escalate to the CFO; a second auditor as fallback',
+      },
+    ]
+    document.meetings = [
+      {
+        name: 'All-hands',
+        frequency: 'weekly',
+        durationMinutes: 60,
+        attendees: 32,
+        kind: 'alignment',
+        purpose: 'Alignment',
+      },
+      {
+        name: 'Sprint planning',
+        frequency: 'biweekly',
+        durationMinutes: 90,
+        attendees: ['alpha', 'beta', 'gamma'],
+        kind: 'planning',
+        purpose: 'Plan the sprint',
+      },
+      {
+        name: 'Architecture review',
+        frequency: 'weekly',
+        durationMinutes: 60,
+        attendees: 12,
+        kind: 'decision',
+        purpose: 'RFC approval',
+      },
+      {
+        name: 'Status sync',
+        frequency: 'daily',
+        durationMinutes: 30,
+        attendees: 6,
+        kind: 'status',
+        purpose: 'Updates',
+      },
+    ]
+    document.tools = [
+      { name: 'GitHub', category: 'code hosting', costPerYear: 8400, seats: 32 },
+      { name: 'Linear', category: 'issue tracking', costPerYear: 3100, seats: 32 },
+      { name: 'Jira', category: 'issue tracking', costPerYear: 4600, seats: 40 },
+      { name: 'Datadog', category: 'observability', costPerYear: 42000 },
+      { name: 'PagerDuty', category: 'incident management', costPerYear: 9800, seats: 20 },
+      { name: 'Slack', category: 'communication', costPerYear: 3500, seats: 32 },
+      { name: 'Notion', category: 'documentation', costPerYear: 3100, seats: 32 },
+    ]
+    document.experiments = [
+      {
+        id: 'beta-review-rotation',
+        team: 'beta',
+        hypothesis: 'If Beta rotates a daily reviewer, review pickup drops',
+        change: 'Daily review rotation',
+        metric: 'review_pickup',
+        baseline: { from: isoDay(end - 150 * DAY), to: isoDay(end - 121 * DAY) },
+        experiment: { from: isoDay(end - 30 * DAY), to: isoDay(end - DAY) },
+      },
+      {
+        id: 'alpha-small-prs',
+        team: 'alpha',
+        hypothesis: 'If Alpha caps PRs at 400 lines, lead time drops',
+        change: 'PR size limit',
+        metric: 'lead_time',
+        baseline: { from: isoDay(end - 90 * DAY), to: isoDay(end - 61 * DAY) },
+        experiment: { from: isoDay(end - 30 * DAY), to: isoDay(end - DAY) },
+      },
     ]
   }
   const header = `# Demo organization generated by "engops demo --scale ${options.scale} --seed ${options.seed}".\n# It is deterministic: the same seed and end date give the same files.\n`
   return header + stringify(document, { lineWidth: 0 })
+}
+
+/**
+ * OKR check-ins: the payments KR is checked in weekly; Beta's review KR was last checked in three
+ * weeks ago ("set and forget", which okr lint and the check gate catch).
+ */
+function demoCheckins(end: number): string[] {
+  const lines: string[] = []
+  const day = (n: number) => new Date(end - n * DAY + 10 * 3_600_000).toISOString()
+  ;[49, 42, 35, 28, 21, 14, 7, 2].forEach((n, i) => {
+    lines.push(
+      JSON.stringify({
+        type: 'okr_checkin',
+        kr: 'kr-payments-slo',
+        value: [99.52, 99.55, 99.6, 99.62, 99.64, 99.58, 99.6, 99.6][i],
+        confidence: n <= 14 ? 'at-risk' : 'on-track',
+        comment: n <= 14 ? 'Budget burning since the last two releases' : 'Steady',
+        by: 'vp-eng',
+        at: day(n),
+      }),
+    )
+  })
+  lines.push(
+    JSON.stringify({
+      type: 'okr_checkin',
+      kr: 'kr-beta-pickup',
+      value: 28,
+      confidence: 'at-risk',
+      comment: 'Two reviewers out; rotation starts next sprint',
+      by: 'beta',
+      at: day(21),
+    }),
+  )
+  return lines
 }
 
 function isoDay(epoch: number): string {

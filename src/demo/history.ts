@@ -9,6 +9,13 @@ import { DAY, HOUR, MINUTE } from '../model/time.js'
 import type { DemoPerson, DemoService, DemoTeam } from './organization.js'
 import type { Random } from './random.js'
 
+/** Postmortem action items: specific, with a detection and a recovery improvement among them. */
+const ACTION_ITEMS = [
+  'Alert on {service} error rate within 5 minutes and automate the rollback',
+  'Add a regression test for the failing path in {service}',
+  'Document the failover steps in the {service} runbook',
+]
+
 export interface EventSink {
   commits: string[]
   pullRequests: string[]
@@ -389,18 +396,24 @@ function emitIncident(
     }
   }
   const wantsPostmortem = severity !== 'SEV-4' && resolved
-  const completed = wantsPostmortem && random.chance(major ? 0.9 : 0.7)
+  // Most postmortems get written; only the last two weeks' may still be drafts (some overdue).
+  const completedByChance = wantsPostmortem && random.chance(major ? 0.9 : 0.7)
+  const completed = completedByChance || (wantsPostmortem && resolvedAt < end - 14 * DAY)
   const postmortemAt = resolvedAt + random.int(2, 6) * DAY
+  const service = services[0]
   const actionItems = wantsPostmortem
     ? Array.from({ length: random.int(1, 3) }, (_, i) => {
         const due = resolvedAt + random.int(10, 30) * DAY
-        const done = due < end && random.chance(0.8)
+        // Old action items are done; recent ones are sometimes late.
+        const doneByChance = due < end && random.chance(0.8)
+        const done = doneByChance || due < end - 21 * DAY
+        const doneAt = doneByChance ? due - random.int(1, 5) * DAY : due - 2 * DAY
         return {
-          title: `Follow-up ${i + 1}`,
+          title: ACTION_ITEMS[i % ACTION_ITEMS.length]!.replace('{service}', service ?? 'the service'),
           owner: person(),
           due: iso(due),
           done,
-          ...(done ? { doneAt: iso(due - random.int(1, 5) * DAY) } : {}),
+          ...(done ? { doneAt: iso(doneAt) } : {}),
         }
       })
     : []
@@ -423,7 +436,7 @@ function emitIncident(
               status: completed && postmortemAt < end ? 'reviewed' : 'draft',
               ...(completed && postmortemAt < end ? { completedAt: iso(postmortemAt) } : {}),
               rootCause: cause.causeDeployment || cause.causeSha ? 'change introduced a defect' : 'capacity',
-              contributingFactors: [],
+              contributingFactors: ['alert fired after customers noticed', 'rollback was manual'],
               actionItems,
             },
           }

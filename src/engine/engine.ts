@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
-import { readEventFile } from '../ingest/event-file.js'
+import { parseEventText, readEventFile } from '../ingest/event-file.js'
 import {
   DEFAULT_EVENT_SOURCE,
   type EventIngestSummary,
@@ -129,6 +129,14 @@ export class Engine {
   async ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
     const parsed = files.flatMap((file) => readEventFile(file))
     const batch = toRecords(parsed, source)
+    this.dataset = undefined
+    this.scoreboardData = undefined
+    return this.store.write((writer) => writeEventBatch(writer, batch))
+  }
+
+  /** Events given as text (NDJSON or JSON) rather than files, e.g. a check-in from the CLI. */
+  async ingestText(text: string, name: string, source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
+    const batch = toRecords(parseEventText(text, name), source)
     this.dataset = undefined
     this.scoreboardData = undefined
     return this.store.write((writer) => writeEventBatch(writer, batch))
@@ -298,7 +306,8 @@ export class Engine {
   private isProduction = (environment: string): boolean =>
     this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
 
-  private async loadScoreboard(): Promise<ScoreboardData> {
+  /** Every row the scoreboard reads, loaded once per engine. */
+  async loadScoreboard(): Promise<ScoreboardData> {
     // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
     this.scoreboardData ??= await loadScoreboardData(
       this.store,

@@ -94,6 +94,7 @@ describe('event files', () => {
       'vulnerability',
       'feature_flag',
       'measurement',
+      'okr_checkin',
     ])
     const problems = (text: string, file = 'e.ndjson') => {
       try {

@@ -35,6 +35,7 @@ const STAGES = ['coding', 'pickup', 'review', 'deploy'] as const
 const hours = (seconds: number) =>
   seconds >= 172_800 ? `${(seconds / 86_400).toFixed(1)} d` : `${(seconds / 3600).toFixed(1)} h`
 const day = (epoch: number) => new Date(epoch).toISOString().slice(0, 10)
+const num = (x: number | null) => (x === null ? '—' : String(Number(x.toFixed(2))))
 
 /**
  * Lead time regression of one team from a series of consecutive periods (oldest first, the last is
@@ -55,7 +56,8 @@ export function diagnoseLeadTime(team: string, series: readonly LeadTimePoint[])
     const a = baseline.leadTime.stages[stage].medianSeconds
     const b = current.leadTime.stages[stage].medianSeconds
     if (a === null || b === null) continue
-    if (b - a > growth) {
+    // A stage explains the regression only when it grew by a tenth of its own baseline or more.
+    if (b - a > growth && b - a >= 0.1 * a) {
       growth = b - a
       grown = stage
     }
@@ -115,7 +117,7 @@ export function diagnoseOkrs(objectives: readonly ObjectiveStatus[]): Insight[] 
         title: `${kr.status === 'off-track' ? 'Off track' : 'At risk'}: ${kr.title} (${objective.owner}, week ${objective.week} of ${objective.weeks})`,
         evidence: [
           `progress ${kr.progress === null ? '—' : `${Math.round(kr.progress * 100)}%`} against ${Math.round(kr.expected * 100)}% of the period elapsed`,
-          `value ${kr.current ?? '—'}${kr.unit ? ` ${kr.unit}` : ''} (baseline ${kr.baseline ?? '—'}, target ${kr.target ?? '—'}; from ${kr.source})`,
+          `value ${num(kr.current)}${kr.unit ? ` ${kr.unit}` : ''} (baseline ${num(kr.baseline)}, target ${num(kr.target)}; from ${kr.source})`,
           ...(kr.escalate ? [`escalate now: week ${objective.week} ≥ 8 ("week 8, not week 12")`] : []),
         ],
         actions: [

@@ -120,7 +120,7 @@ export interface Topology {
 }
 
 export interface TopologySettings {
-  /** Share of a service's changes (or incidents) by one person that makes a hero. */
+  /** More than this share of a service's changes (or incidents) by one person makes a hero. */
   heroShare: number
   /** Fewest changes (or incidents) before the hero rule applies. */
   heroMinimum: number
@@ -291,7 +291,7 @@ export function analyzeTopology(
   }
   for (const service of org.services) {
     const changes = top(evidence.changesByService.get(service.id))
-    if (changes && changes.total >= settings.heroMinimum && changes.n / changes.total >= settings.heroShare) {
+    if (changes && changes.total >= settings.heroMinimum && changes.n / changes.total > settings.heroShare) {
       add(
         'hero-culture',
         service.id,
@@ -299,11 +299,11 @@ export function analyzeTopology(
       )
     }
     const incidents = top(evidence.incidentLeadsByService.get(service.id))
-    const minimumIncidents = Math.max(3, Math.round(settings.heroMinimum / 4))
+    const minimumIncidents = Math.max(8, Math.round(settings.heroMinimum / 2))
     if (
       incidents &&
       incidents.total >= minimumIncidents &&
-      incidents.n / incidents.total >= settings.heroShare
+      incidents.n / incidents.total > settings.heroShare
     ) {
       add(
         'hero-culture',
@@ -328,6 +328,10 @@ function ladder(org: Pick<OrgFile, 'teams' | 'people'>, evidence: TopologyEviden
   const reports = new Map<string, number>()
   for (const p of org.people) if (p.manager) reports.set(p.manager, (reports.get(p.manager) ?? 0) + 1)
   const entries: LadderEntry[] = []
+  const orgEngineers = org.people
+    .filter((p) => p.role === 'engineer' || p.role === 'software-engineer')
+    .map((p) => evidence.changesByPerson.get(p.id) ?? 0)
+    .sort((a, b) => a - b)
   for (const person of org.people) {
     const rung = person.role ? LADDER[person.role] : undefined
     if (!rung) continue
@@ -340,7 +344,9 @@ function ladder(org: Pick<OrgFile, 'teams' | 'people'>, evidence: TopologyEviden
       })
       .map((m) => evidence.changesByPerson.get(m) ?? 0)
       .sort((a, b) => a - b)
-    const typical = peers.length > 0 ? peers[Math.floor((peers.length - 1) / 2)]! : 0
+    // A typical engineer of their team; without a team (executives), of the whole organization.
+    const pool = peers.length > 0 ? peers : orgEngineers
+    const typical = pool.length > 0 ? pool[Math.floor((pool.length - 1) / 2)]! : 0
     const changes = evidence.changesByPerson.get(person.id) ?? 0
     const contribution = typical > 0 ? Math.min(1, changes / typical) : null
     const status =

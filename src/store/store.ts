@@ -193,6 +193,30 @@ export class Store {
     return rows.map((row) => ({ repo: row.repo, path: row.path, changedAt: Number(row.changed_at) }))
   }
 
+  /**
+   * Who authored each change (non-merge commit) since a time: the evidence of hero culture,
+   * cross-team changes and how much managers still write code.
+   */
+  async listChangeAuthors(
+    repos: readonly string[],
+    since: number,
+  ): Promise<{ repo: string; sha: string; author: string; authoredAt: number }[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at'])
+      .where('repo', 'in', repos)
+      .where('authored_at', '>=', since)
+      .where('parents', 'not like', '% %')
+      .execute()
+    return rows.map((row) => ({
+      repo: row.repo,
+      sha: row.sha,
+      author: row.author_email ?? row.author_name,
+      authoredAt: row.authored_at,
+    }))
+  }
+
   /** The time of the first commit of each repository. */
   async firstCommitTimes(repos: readonly string[]): Promise<Map<string, number>> {
     if (repos.length === 0) return new Map()
