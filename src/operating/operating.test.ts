@@ -1,6 +1,7 @@
 /**
  * The operating model's rules on hand-built organizations, with hand-computed expectations.
  */
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { parseConfig } from '../config/load-config.js'
 import { auditMeetings, auditTools } from './audits.js'
@@ -11,7 +12,15 @@ import { evaluateInitiatives } from './initiatives.js'
 import { diagnoseLeadTime } from './insights.js'
 import { assessAgileMaturity, assessIncidentMaturity } from './maturity.js'
 import { evaluateOkrs, flattenOkrs, krProgress, lintOkrs } from './okrs.js'
-import { buildRaci, findResponsibility, raciCsv, raciMarkdown, rolesWith, validateRaci } from './raci.js'
+import {
+  buildRaci,
+  findResponsibility,
+  parseCell,
+  raciCsv,
+  raciMarkdown,
+  rolesWith,
+  validateRaci,
+} from './raci.js'
 import { analyzeTopology, type TopologyEvidence, topologyMermaid } from './topology.js'
 
 const DAY = 86_400_000
@@ -586,5 +595,56 @@ describe('initiatives, audits, maturity, insights', () => {
     expect(
       diagnoseLeadTime('alpha', [point(start, 36_000, 7200), point(start + 30 * DAY, 37_000, 7000)]),
     ).toBeNull()
+  })
+})
+
+describe('properties', () => {
+  test('KR progress stays in 0–1 and moves toward the target monotonically', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e3, noNaN: true }),
+        (baseline, target, current, step) => {
+          const p = krProgress(baseline, target, current)
+          expect(p).toBeGreaterThanOrEqual(0)
+          expect(p).toBeLessThanOrEqual(1)
+          if (target !== baseline) {
+            const towards = current + Math.sign(target - baseline) * step
+            expect(krProgress(baseline, target, towards)).toBeGreaterThanOrEqual(p)
+          }
+        },
+      ),
+    )
+  })
+
+  test('a RACI cell parses to distinct A/R/C/I letters and reports everything else', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (text) => {
+        const { letters, invalid } = parseCell(text)
+        expect(new Set(letters).size).toBe(letters.length)
+        for (const letter of letters) expect(['A', 'R', 'C', 'I']).toContain(letter)
+        const kept = text.toUpperCase().replace(/[\s/,+-]/g, '')
+        expect(letters.length + invalid.length).toBeLessThanOrEqual([...kept].length)
+        if (invalid.length === 0) for (const ch of kept) expect(['A', 'R', 'C', 'I']).toContain(ch)
+      }),
+    )
+  })
+
+  test('Mann–Whitney U is symmetric: U(a, b) + U(b, a) = n1 × n2 and p agrees', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 15 }),
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 15 }),
+        (a, b) => {
+          const ab = mannWhitney(a, b)!
+          const ba = mannWhitney(b, a)!
+          expect(ab.u + ba.u).toBeCloseTo(a.length * b.length, 9)
+          expect(ab.p).toBeCloseTo(ba.p, 9)
+          expect(ab.effect).toBeCloseTo(-ba.effect, 9)
+        },
+      ),
+    )
   })
 })
