@@ -30,9 +30,8 @@ function xmlElements(text: string): string[] {
   const names: string[] = []
   const stack: string[] = []
   const token = /<(\/?)([A-Za-z][\w.-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy
-  let match: RegExpExecArray | null
   let consumed = 0
-  while ((match = token.exec(body)) !== null) {
+  for (let match = token.exec(body); match !== null; match = token.exec(body)) {
     consumed = token.lastIndex
     const [, closing, name, , selfClosing, textPart] = match
     if (textPart !== undefined) {
