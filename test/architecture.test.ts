@@ -33,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   ingest: ['model', 'store'],
   demo: ['model'],
   engine: ['model', 'config', 'store', 'ingest', 'metrics', 'operating'],
-  report: ['model', 'engine', 'metrics'],
+  report: ['model', 'engine', 'metrics', 'operating'],
   server: ['model', 'engine', 'report'],
   cli: ['model', 'config', 'engine', 'report', 'demo', 'metrics', 'operating'],
 }

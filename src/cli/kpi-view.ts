@@ -1,8 +1,8 @@
 /** Terminal views of KPIs, metric families and scorecards, with the seed dashboard's symbols. */
 import type { KpiAnswer, Scorecard } from '../engine/engine.js'
-import type { Target, Unit } from '../metrics/kpi-catalog.js'
 import type { KpiResult, Status } from '../metrics/kpi-status.js'
-import { bold, dim, formatDuration, type Style } from './output.js'
+import { formatTarget, formatValue, trendText } from '../report/format.js'
+import { bold, dim, type Style } from './output.js'
 
 const STATUS: Record<Status, [rich: string, plain: string]> = {
   green: ['✅', '[green] '],
@@ -14,68 +14,6 @@ const STATUS: Record<Status, [rich: string, plain: string]> = {
 export function statusSymbol(status: Status, style: Style): string {
   const [rich, plain] = STATUS[status]
   return style.rich ? rich : plain
-}
-
-function money(value: number): string {
-  const abs = Math.abs(value)
-  if (abs >= 1_000_000) return `$${(value / 1_000_000).toFixed(1)}M`
-  if (abs >= 10_000) return `$${Math.round(value / 1000)}K`
-  if (abs >= 100) return `$${Math.round(value)}`
-  return `$${value.toFixed(2)}`
-}
-
-export function formatValue(value: number | null, unit: Unit): string {
-  if (value === null) return '—'
-  switch (unit) {
-    case 'seconds':
-      return formatDuration(value)
-    case 'fraction':
-      return `${(value * 100).toFixed(1)}%`
-    case 'per-day':
-      return `${value.toFixed(1)}/day`
-    case 'per-week':
-      return `${value.toFixed(1)}/week`
-    case 'per-month':
-      return `${value.toFixed(1)}/month`
-    case 'count':
-      return String(Math.round(value))
-    case 'points':
-      return `${value.toFixed(0)} SP`
-    case 'score':
-      return `${value.toFixed(1)}/5`
-    case 'nps':
-      return `${value >= 0 ? '+' : ''}${value.toFixed(0)}`
-    case 'currency':
-      return money(value)
-    case 'per-100-points':
-      return `${value.toFixed(1)}/100 SP`
-    case 'per-1000-users':
-      return `${value.toFixed(2)}/1k users`
-    case 'ratio':
-      return `${value.toFixed(2)}×`
-    case 'days':
-      return `${value.toFixed(0)} d`
-    case 'lines':
-      return `${value.toFixed(0)} lines`
-  }
-}
-
-export function formatTarget(target: Target, unit: Unit, direction: 'higher' | 'lower'): string {
-  switch (target.kind) {
-    case 'threshold':
-      return `${target.op} ${formatValue(target.value, unit)}`
-    case 'range':
-      return `${formatValue(target.min, unit)}–${formatValue(target.max, unit)}`
-    case 'trend':
-      return `trend (${direction} is better)`
-  }
-}
-
-function trendText(kpi: KpiResult): string {
-  if (!kpi.trend) return ''
-  const arrow = kpi.trend.change > 0 ? '↑' : kpi.trend.change < 0 ? '↓' : '→'
-  const relative = kpi.trend.relative === null ? '' : ` ${Math.abs(kpi.trend.relative * 100).toFixed(0)}%`
-  return `${arrow}${relative} ${kpi.trend.direction} (was ${formatValue(kpi.trend.previous, kpi.unit)})`
 }
 
 export function kpiLine(kpi: KpiResult, style: Style): string {

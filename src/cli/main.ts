@@ -18,6 +18,7 @@ import { renderKpis, renderScorecard } from './kpi-view.js'
 import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
 import { ProgressBar } from './progress.js'
+import { registerReportCommand } from './report-command.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
 
 interface ScopeOptions {
@@ -344,6 +345,7 @@ export function buildProgram(): Command {
     )
 
   registerOperatingCommands(program)
+  registerReportCommand(program)
   return program
 }
 

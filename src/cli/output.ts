@@ -46,25 +46,4 @@ export function dim(text: string, style: Style): string {
   return style.rich ? `\x1b[2m${text}\x1b[0m` : text
 }
 
-/** 45 min, 3.2 h, 2.5 d; '—' when unknown. */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '—'
-  if (seconds < 60) return `${Math.round(seconds)} s`
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`
-  if (seconds < 86400) return `${(seconds / 3600).toFixed(1)} h`
-  return `${(seconds / 86400).toFixed(1)} d`
-}
-
-export function formatPercent(rate: number | null): string {
-  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`
-}
-
-export function formatRate(perDay: number): string {
-  if (perDay >= 1) return `${perDay.toFixed(1)}/day`
-  if (perDay * 7 >= 1) return `${(perDay * 7).toFixed(1)}/week`
-  return `${((perDay * 365.25) / 12).toFixed(1)}/month`
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
-}
+export { formatCount, formatDuration, formatPercent, formatRate } from '../report/format.js'

@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
   | 'STORE'
+  /** A system program a feature needs (Chromium for PDF) is not installed. */
+  | 'DEPENDENCY_MISSING'
+  /** A report could not be delivered (webhook unreachable or refusing). */
+  | 'DELIVERY_FAILED'
 
 export interface ErrorDetail {
   file?: string
