@@ -1,5 +1,5 @@
 /** Shared helpers for end-to-end tests: temporary directories, real git repositories, the real CLI. */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -39,6 +39,27 @@ export function engops(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
     maxBuffer: 1 << 28,
   })
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** Like `engops`, without blocking this process (for tests that serve something to the CLI). */
+export function engopsAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const { ENGOPS_DB: _ignored, ...inherited } = process.env
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...inherited, NO_COLOR: '1', ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
 }
 
 export function engopsJson<T = Record<string, unknown>>(args: string[], cwd: string): T {

@@ -15,7 +15,7 @@ import {
 import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } from '../ingest/git.js'
 import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
 import { type BenchmarkProfile, benchmarkProfile } from '../metrics/benchmarks.js'
-import { type Period, parseBoundary, trailingDays } from '../metrics/calendar.js'
+import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
 import {
   attributeChanges,
   type DeploymentAttribution,
@@ -88,6 +88,21 @@ interface DoraDataset {
   incidents: Incident[]
   deployments: Deployment[]
   pullRequests: PullRequest[]
+}
+
+/**
+ * The period a trend compares with: the same number of calendar months before when the period is
+ * whole months (April's is March, not the 30 days before April), else the same length before.
+ */
+export function previousOf(period: Period, zone: string): Period {
+  const from = wallClock(period.from, zone)
+  const to = wallClock(period.to, zone)
+  const midnight = (w: typeof from) => w.day === 1 && w.hour === 0 && w.minute === 0 && w.second === 0
+  if (midnight(from) && midnight(to)) {
+    const months = (to.year - from.year) * 12 + (to.month - from.month)
+    if (months > 0) return { from: localMidnight(from.year, from.month - months, 1, zone), to: period.from }
+  }
+  return { from: period.from - (period.to - period.from), to: period.from }
 }
 
 export function defaultDbPath(configFile: string): string {
@@ -322,7 +337,7 @@ export class Engine {
   async scoreboard(query: ScoreQuery = {}): Promise<ScoreboardAnswer> {
     const scope = this.resolveScope(query)
     const period = this.resolvePeriod(query)
-    const previousPeriod = { from: period.from - (period.to - period.from), to: period.from }
+    const previousPeriod = previousOf(period, this.org.org.timezone)
     const board = async (p: Period) => {
       const dora = (await this.doraFor(scope, p, this.resolveProfile(query.profile), false)).summary
       const data = await this.loadScoreboard()
