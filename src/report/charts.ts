@@ -14,11 +14,17 @@ export function chartOption(spec: ChartSpec): echarts.EChartsOption {
     color: PALETTE,
     aria: { enabled: true, label: { description: `${spec.title} (${spec.unit})` } },
     title: { text: spec.title, left: 8, top: 4, textStyle: { fontSize: 13, fontWeight: 600 } },
-    grid: { left: 56, right: 16, top: 40, bottom: spec.series.length > 1 ? 52 : 32 },
+    grid: { left: 56, right: 20, top: 58, bottom: spec.series.length > 1 ? 52 : 32 },
     legend: spec.series.length > 1 ? { bottom: 4, itemWidth: 14, textStyle: { fontSize: 11 } } : undefined,
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: spec.categories, axisLabel: { fontSize: 11 } },
-    yAxis: { type: 'value', name: spec.unit, nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 11 } },
+    yAxis: {
+      type: 'value',
+      name: spec.unit,
+      nameTextStyle: { fontSize: 11, align: 'left' },
+      nameGap: 10,
+      axisLabel: { fontSize: 11 },
+    },
     series: spec.series.map((s, i) => ({
       name: s.name,
       type: spec.kind,
@@ -29,7 +35,7 @@ export function chartOption(spec: ChartSpec): echarts.EChartsOption {
         ? {
             markLine: {
               symbol: 'none',
-              label: { formatter: 'target', fontSize: 10 },
+              label: { formatter: 'target', fontSize: 10, position: 'insideEndTop' },
               lineStyle: { type: 'dashed', color: '#6b7280' },
               data: [{ yAxis: spec.target }],
             },
