@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = join(ROOT, 'bin', 'engops.js')
+export const BIN = join(ROOT, 'bin', 'engops.js')
 
 /** The minimal org file of the foundation issue: it must be accepted as it is. */
 export const MINIMAL_CONFIG = `org: { name: Acme, timezone: UTC }

@@ -19,6 +19,7 @@ import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
 import { ProgressBar } from './progress.js'
 import { registerReportCommand } from './report-command.js'
+import { registerServerCommands } from './server-commands.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
 
 interface ScopeOptions {
@@ -346,6 +347,7 @@ export function buildProgram(): Command {
 
   registerOperatingCommands(program)
   registerReportCommand(program)
+  registerServerCommands(program)
   return program
 }
 

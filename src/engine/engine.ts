@@ -14,6 +14,15 @@ import {
 } from '../ingest/events.js'
 import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } from '../ingest/git.js'
 import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
+import {
+  type Mapped,
+  mapGitHub,
+  mapGitLab,
+  mapOpsgenie,
+  mapPagerDuty,
+  type Provider,
+  type WebhookContext,
+} from '../ingest/webhooks.js'
 import { type BenchmarkProfile, benchmarkProfile } from '../metrics/benchmarks.js'
 import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
 import {
@@ -157,6 +166,65 @@ export class Engine {
     return this.store.write((writer) => writeEventBatch(writer, batch))
   }
 
+  /** What webhook mappers need to know of the organization and the store. */
+  webhookContext(): WebhookContext {
+    const byRepo = new Map<string, string>()
+    for (const service of this.org.services) {
+      for (const repo of serviceRepositories(service))
+        if (!byRepo.has(repo.name)) byRepo.set(repo.name, service.id)
+    }
+    const byName = new Map<string, string>()
+    const key = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '')
+    for (const service of this.org.services) {
+      for (const name of [service.id, service.name, service.onCall])
+        if (name) byName.set(key(name), service.id)
+    }
+    return {
+      serviceOfRepo: (repo) => byRepo.get(repo),
+      serviceOfName: (name) => byName.get(key(name)),
+      findIncident: (source, id) => this.store.findIncident(source, id),
+    }
+  }
+
+  /** A provider's payload as engops events (`event` is GitHub's and GitLab's event header). */
+  async mapWebhook(provider: Provider, event: string, payload: Record<string, unknown>): Promise<Mapped> {
+    const ctx = this.webhookContext()
+    switch (provider) {
+      case 'github':
+        return mapGitHub(event, payload, ctx)
+      case 'gitlab':
+        return mapGitLab(event, payload, ctx)
+      case 'pagerduty':
+        return mapPagerDuty(payload, ctx)
+      case 'opsgenie':
+        return mapOpsgenie(payload, ctx)
+    }
+  }
+
+  /**
+   * A webhook delivery's events, validated like any event file and written in one transaction with
+   * the delivery's id: a redelivery is recognised and changes nothing.
+   */
+  async ingestWebhook(
+    provider: Provider,
+    delivery: string,
+    events: readonly Record<string, unknown>[],
+  ): Promise<{ duplicate: boolean; summary: EventIngestSummary | null }> {
+    if (await this.store.hasDelivery(provider, delivery)) return { duplicate: true, summary: null }
+    const batch =
+      events.length > 0
+        ? toRecords(parseEventText(JSON.stringify(events), `${provider} webhook`), provider)
+        : null
+    this.dataset = undefined
+    this.scoreboardData = undefined
+    const summary = await this.store.write(async (writer) => {
+      const written = batch ? await writeEventBatch(writer, batch) : null
+      await writer.recordDelivery(provider, delivery, Date.now(), events.length)
+      return written
+    })
+    return { duplicate: false, summary }
+  }
+
   async ingestGit(paths: readonly string[], options: GitIngestOptions = {}): Promise<GitIngestSummary[]> {
     if (options.repo && paths.length > 1) {
       throw new EngopsError('USAGE', '--repo names one repository; give one path with it')
@@ -209,6 +277,14 @@ export class Engine {
     return new Set(
       this.org.services.filter((service) => service.owner === scope.id).map((service) => service.id),
     )
+  }
+
+  /** A date (local midnight in the org's zone) or ISO time given by a user, as epoch ms. */
+  parseInstant(text: string, what = 'at'): number {
+    const epoch = parseBoundary(text, this.org.org.timezone)
+    if (epoch === undefined)
+      throw new EngopsError('USAGE', `${what} "${text}" is not a date (YYYY-MM-DD) or an ISO 8601 time`)
+    return epoch
   }
 
   resolvePeriod(query: { from?: string; to?: string; now?: number }, defaultDays = 30): Period {
@@ -418,6 +494,7 @@ export class Engine {
   }
 }
 
+export type { Mapped, Provider } from '../ingest/webhooks.js'
 export type { KpiResult } from '../metrics/kpi-status.js'
 export { ROLE_IDS, type Scorecard } from '../operating/scorecards.js'
 

@@ -133,6 +133,28 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0004_api_tokens_and_webhook_deliveries': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        // SHA-256 of the secret part, hex: the token itself is shown once and never stored.
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('revoked_at', 'integer')
+        .execute()
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('delivery', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'integer', (c) => c.notNull())
+        .addColumn('events', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_deliveries_pk', ['provider', 'delivery'])
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -106,6 +106,23 @@ export interface IngestStateTable {
   value: string
 }
 
+export interface ApiTokensTable {
+  id: string
+  name: string
+  role: string
+  hash: string
+  created_at: number
+  revoked_at: number | null
+}
+
+/** Webhook deliveries already processed, so a redelivery is acknowledged without work. */
+export interface WebhookDeliveriesTable {
+  provider: string
+  delivery: string
+  received_at: number
+  events: number
+}
+
 export interface Database {
   commits: CommitsTable
   commit_files: CommitFilesTable
@@ -115,6 +132,8 @@ export interface Database {
   pull_requests: PullRequestsTable
   ingest_state: IngestStateTable
   records: RecordsTable
+  api_tokens: ApiTokensTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 /** Every table, for whole-store views (counts, snapshots). */
@@ -127,4 +146,6 @@ export const TABLES = [
   'pull_requests',
   'ingest_state',
   'records',
+  'api_tokens',
+  'webhook_deliveries',
 ] as const satisfies readonly (keyof Database)[]

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { type Insertable, Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely'
+import { type Insertable, Kysely, Migrator, type Selectable, SqliteDialect, type Transaction } from 'kysely'
 import { EngopsError } from '../model/errors.js'
 import type {
   Commit,
@@ -102,21 +102,51 @@ export class Store {
 
   async listIncidents(): Promise<Incident[]> {
     const rows = await this.db.selectFrom('incidents').selectAll().orderBy('detected_at').execute()
-    return rows.map((row) => ({
-      source: row.source,
-      id: row.id,
-      services: JSON.parse(row.services) as string[],
-      severity: row.severity as Severity,
-      detectedAt: row.detected_at,
-      acknowledgedAt: row.acknowledged_at,
-      mitigatedAt: row.mitigated_at,
-      resolvedAt: row.resolved_at,
-      causeDeployment: row.cause_deployment,
-      causeSha: row.cause_sha,
-      roles: JSON.parse(row.roles) as Incident['roles'],
-      statusUpdates: JSON.parse(row.status_updates) as Incident['statusUpdates'],
-      postmortem: row.postmortem ? (JSON.parse(row.postmortem) as Incident['postmortem']) : null,
+    return rows.map(incidentOf)
+  }
+
+  /** One incident by identity, e.g. to merge a webhook's lifecycle step into it. */
+  async findIncident(source: string, id: string): Promise<Incident | undefined> {
+    const row = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('source', '=', source)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row ? incidentOf(row) : undefined
+  }
+
+  async listTokens(): Promise<
+    { id: string; name: string; role: string; createdAt: number; revokedAt: number | null }[]
+  > {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute()
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
     }))
+  }
+
+  /** A live (not revoked) token's stored hash and role. */
+  async findToken(id: string): Promise<{ hash: string; role: string; name: string } | undefined> {
+    return this.db
+      .selectFrom('api_tokens')
+      .select(['hash', 'role', 'name'])
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+  }
+
+  async hasDelivery(provider: string, delivery: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('delivery')
+      .where('provider', '=', provider)
+      .where('delivery', '=', delivery)
+      .executeTakeFirst()
+    return row !== undefined
   }
 
   async listPullRequests(): Promise<PullRequest[]> {
@@ -241,6 +271,24 @@ export class Store {
   }
 }
 
+function incidentOf(row: Selectable<Database['incidents']>): Incident {
+  return {
+    source: row.source,
+    id: row.id,
+    services: JSON.parse(row.services) as string[],
+    severity: row.severity as Severity,
+    detectedAt: row.detected_at,
+    acknowledgedAt: row.acknowledged_at,
+    mitigatedAt: row.mitigated_at,
+    resolvedAt: row.resolved_at,
+    causeDeployment: row.cause_deployment,
+    causeSha: row.cause_sha,
+    roles: JSON.parse(row.roles) as Incident['roles'],
+    statusUpdates: JSON.parse(row.status_updates) as Incident['statusUpdates'],
+    postmortem: row.postmortem ? (JSON.parse(row.postmortem) as Incident['postmortem']) : null,
+  }
+}
+
 const json = (value: unknown) => JSON.stringify(value)
 const extraText = (extra: Record<string, unknown> | undefined) =>
   extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null
@@ -287,6 +335,43 @@ export class StoreWriter {
 
   async setState(key: string, value: unknown): Promise<void> {
     await this.upsert('ingest_state', [{ key, value: json(value) }], ['key'])
+  }
+
+  async insertToken(token: {
+    id: string
+    name: string
+    role: string
+    hash: string
+    createdAt: number
+  }): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: token.id,
+        name: token.name,
+        role: token.role,
+        hash: token.hash,
+        created_at: token.createdAt,
+      })
+      .execute()
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) > 0
+  }
+
+  async recordDelivery(provider: string, delivery: string, at: number, events: number): Promise<void> {
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({ provider, delivery, received_at: at, events })
+      .onConflict((oc) => oc.columns(['provider', 'delivery']).doNothing())
+      .execute()
   }
 
   async upsertCommits(
