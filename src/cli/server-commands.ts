@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander'
 import { Engine } from '../engine/engine.js'
-import { createToken } from '../engine/tokens.js'
 import { EngopsError } from '../model/errors.js'
 import { startServer } from '../server/serve.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
@@ -28,6 +27,8 @@ export function registerServerCommands(program: Command): void {
         out(`dashboard: ${serving.url}/#token=${serving.token}`)
         out(`API:       curl -H "Authorization: Bearer ${serving.token}" ${serving.url}/api/kpis`)
       } else out(`dashboard: ${serving.url}/ (no auth)`)
+      await serving.ready
+      out('ready')
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
         process.once('SIGINT', stop)
@@ -46,7 +47,7 @@ export function registerServerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { name: string; role: string; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
-        const created = await createToken(engine.store, options.name, options.role)
+        const created = await engine.createToken(options.name, options.role)
         if (options.json) return json({ ...created, name: options.name, role: options.role })
         out(
           `${created.token}\n(token ${created.id}, ${options.role}, "${options.name}"; shown once: store it now)`,
@@ -59,7 +60,7 @@ export function registerServerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
-        const tokens = await engine.store.listTokens()
+        const tokens = await engine.listTokens()
         if (options.json) return json(tokens)
         if (tokens.length === 0) return out('no tokens (engops token create --name NAME --role viewer)')
         for (const t of tokens)
@@ -73,8 +74,7 @@ export function registerServerCommands(program: Command): void {
     .description('revoke a token')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withEngine(command, async (engine) => {
-        const done = await engine.store.write((w) => w.revokeToken(id, Date.now()))
-        if (!done) throw new EngopsError('NOT_FOUND', `no live token ${id} (see engops token list)`)
+        await engine.revokeToken(id)
         out(`revoked ${id}`)
       })
     })

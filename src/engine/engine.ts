@@ -23,7 +23,7 @@ import {
   type Provider,
   type WebhookContext,
 } from '../ingest/webhooks.js'
-import { type BenchmarkProfile, benchmarkProfile } from '../metrics/benchmarks.js'
+import { type BenchmarkProfile, benchmarkProfile, type DoraMetric, type Tier } from '../metrics/benchmarks.js'
 import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
 import {
   attributeChanges,
@@ -55,6 +55,7 @@ import {
 import { Store } from '../store/store.js'
 import { IdentityResolver } from './identity.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
+import { createToken, type TokenRole, verifyToken } from './tokens.js'
 
 export interface EngineOptions {
   /** Path of engops.yaml; default: ./engops.yaml. */
@@ -119,8 +120,9 @@ export function defaultDbPath(configFile: string): string {
 }
 
 export class Engine {
-  private dataset: DoraDataset | undefined
-  private scoreboardData: ScoreboardData | undefined
+  // Promises, not values: concurrent requests (the server) share one load instead of racing.
+  private dataset: Promise<DoraDataset> | undefined
+  private scoreboardData: Promise<ScoreboardData> | undefined
   readonly identities: IdentityResolver
 
   private constructor(
@@ -184,6 +186,28 @@ export class Engine {
       serviceOfName: (name) => byName.get(key(name)),
       findIncident: (source, id) => this.store.findIncident(source, id),
     }
+  }
+
+  /** Creates an API token; the token is returned once and only its hash is stored. */
+  createToken(name: string, role: string): Promise<{ id: string; token: string }> {
+    return createToken(this.store, name, role)
+  }
+
+  listTokens() {
+    return this.store.listTokens()
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    const done = await this.store.write((w) => w.revokeToken(id, Date.now()))
+    if (!done) throw new EngopsError('NOT_FOUND', `no live token ${id} (see engops token list)`)
+  }
+
+  /** The role a bearer token grants, or null. `session` is a process-only token (engops serve). */
+  verifyToken(
+    token: string,
+    session?: { id: string; hash: string; role: TokenRole },
+  ): Promise<TokenRole | null> {
+    return verifyToken(this.store, token, session)
   }
 
   /** A provider's payload as engops events (`event` is GitHub's and GitLab's event header). */
@@ -279,6 +303,39 @@ export class Engine {
     )
   }
 
+  /**
+   * The benchmark tiers of the DORA KPIs as value ranges in the KPI's base unit (per day, seconds,
+   * fraction), for tier bands behind trend charts. `null` is an open end.
+   */
+  tierBands(profileName?: string): Record<string, { tier: Tier; from: number | null; to: number | null }[]> {
+    const profile = this.resolveProfile(profileName)
+    const kpis: Record<string, DoraMetric> = {
+      deploy_frequency: 'deploymentFrequency',
+      lead_time_p50: 'leadTime',
+      change_failure_rate: 'changeFailureRate',
+      mttr: 'timeToRestore',
+    }
+    const out: Record<string, { tier: Tier; from: number | null; to: number | null }[]> = {}
+    for (const [kpi, metric] of Object.entries(kpis)) {
+      const { elite, high, medium } = profile.bands[metric]
+      const higherIsBetter = elite.op.startsWith('>')
+      out[kpi] = higherIsBetter
+        ? [
+            { tier: 'elite', from: elite.value, to: null },
+            { tier: 'high', from: high.value, to: elite.value },
+            { tier: 'medium', from: medium.value, to: high.value },
+            { tier: 'low', from: 0, to: medium.value },
+          ]
+        : [
+            { tier: 'elite', from: 0, to: elite.value },
+            { tier: 'high', from: elite.value, to: high.value },
+            { tier: 'medium', from: high.value, to: medium.value },
+            { tier: 'low', from: medium.value, to: null },
+          ]
+    }
+    return out
+  }
+
   /** A date (local midnight in the org's zone) or ISO time given by a user, as epoch ms. */
   parseInstant(text: string, what = 'at'): number {
     const epoch = parseBoundary(text, this.org.org.timezone)
@@ -314,8 +371,15 @@ export class Engine {
   }
 
   /** Loads deployments, incidents, pull requests and the commit graph, and attributes changes. */
-  async loadDoraDataset(): Promise<DoraDataset> {
-    if (this.dataset) return this.dataset
+  loadDoraDataset(): Promise<DoraDataset> {
+    this.dataset ??= this.readDoraDataset().catch((error) => {
+      this.dataset = undefined
+      throw error
+    })
+    return this.dataset
+  }
+
+  private async readDoraDataset(): Promise<DoraDataset> {
     const services = this.serviceScopes()
     const repos = [...new Set(services.flatMap((service) => service.repositories.map((repo) => repo.name)))]
     const pathRepos = [
@@ -355,14 +419,13 @@ export class Engine {
     const { groups, firstCommitAt, unknownShaDeployments } = attribution
     // Pull requests' commit lists served attribution only (their first-commit times are kept).
     for (const pr of pullRequests) pr.commits = []
-    this.dataset = {
+    return {
       attribution: { deployments: attribution.deployments, groups, firstCommitAt, unknownShaDeployments },
       links,
       incidents,
       deployments,
       pullRequests,
     }
-    return this.dataset
   }
 
   private serviceScopes(): ServiceScope[] {
@@ -398,14 +461,14 @@ export class Engine {
     this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
 
   /** Every row the scoreboard reads, loaded once per engine. */
-  async loadScoreboard(): Promise<ScoreboardData> {
+  loadScoreboard(): Promise<ScoreboardData> {
     // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
-    this.scoreboardData ??= await loadScoreboardData(
-      this.store,
-      this.org,
-      this.identities,
-      await this.loadDoraDataset(),
-    )
+    this.scoreboardData ??= this.loadDoraDataset()
+      .then((core) => loadScoreboardData(this.store, this.org, this.identities, core))
+      .catch((error) => {
+        this.scoreboardData = undefined
+        throw error
+      })
     return this.scoreboardData
   }
 
@@ -495,6 +558,8 @@ export class Engine {
 }
 
 export type { Mapped, Provider } from '../ingest/webhooks.js'
+/** Every KPI id of the catalog. */
+export const KPI_IDS: ReadonlySet<string> = new Set(KPI_CATALOG.map((kpi) => kpi.id))
 export type { KpiResult } from '../metrics/kpi-status.js'
 export { ROLE_IDS, type Scorecard } from '../operating/scorecards.js'
 

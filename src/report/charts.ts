@@ -26,6 +26,22 @@ export function chartOption(spec: ChartSpec): echarts.EChartsOption {
       axisLabel: { fontSize: 11 },
     },
     series: spec.series.map((s, i) => ({
+      ...(i === 0 && spec.bands
+        ? {
+            markArea: {
+              silent: true,
+              label: { position: 'insideTopRight', fontSize: 10, color: '#4b5563' },
+              data: spec.bands.map((band) => [
+                {
+                  name: band.label,
+                  yAxis: band.from ?? 'min',
+                  itemStyle: { color: band.color, opacity: 0.12 },
+                },
+                { yAxis: band.to ?? 'max' },
+              ]),
+            },
+          }
+        : {}),
       name: s.name,
       type: spec.kind,
       data: s.values,

@@ -43,6 +43,8 @@ export interface ChartSpec {
   series: ChartSeries[]
   /** A target drawn as a horizontal line. */
   target?: number
+  /** Shaded value ranges behind the series, e.g. the DORA tiers (null: open end). */
+  bands?: { label: string; from: number | null; to: number | null; color: string }[]
 }
 
 export interface ReportSection {

@@ -5,7 +5,7 @@
  * the OpenAPI document is generated from the same definitions (`/api/openapi.json`).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Engine } from '../engine/engine.js'
+import { type Engine, KPI_IDS } from '../engine/engine.js'
 import {
   dependencyMap,
   gates,
@@ -17,7 +17,10 @@ import {
   risks,
   topology,
 } from '../engine/operating.js'
+import { EngopsError } from '../model/errors.js'
 import { buildReport, REPORTS, renderReport } from '../report/catalog.js'
+import { monthsBefore } from '../report/periods.js'
+import type { TrendsResponse } from './api-types.js'
 
 const scopeQuery = z.object({
   team: z.string().optional().openapi({ description: 'a team id: the team and its services' }),
@@ -206,6 +209,61 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
         },
         200,
       )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/trends',
+      summary: 'KPI values month by month (the last `months` months up to `to`), for trend charts',
+      request: {
+        query: z.object({
+          kpis: z.string().openapi({ description: 'comma-separated KPI ids' }),
+          team: z.string().optional(),
+          service: z.string().optional(),
+          months: z.coerce.number().int().min(1).max(24).default(6),
+          profile: z.enum(['default', 'dora-2021', 'dora-2023']).optional(),
+          to: z.string().optional().openapi({ description: 'the end of the last month (default now)' }),
+        }),
+      },
+      responses: ok(Json, 'the series'),
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const ids = q.kpis
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean)
+      const unknown = ids.filter((id) => !KPI_IDS.has(id))
+      if (unknown.length > 0)
+        throw new EngopsError('USAGE', `unknown KPI ${unknown.join(', ')} (see /api/kpis)`)
+      const zone = engine.org.org.timezone
+      const end = q.to ? engine.parseInstant(q.to, 'to') : Date.now()
+      const tiers = engine.tierBands(q.profile)
+      const body: TrendsResponse = {
+        categories: [],
+        periods: [],
+        series: Object.fromEntries(ids.map((id) => [id, []])),
+        units: {},
+        bands: Object.fromEntries(ids.filter((id) => tiers[id]).map((id) => [id, tiers[id]!])),
+      }
+      for (const month of monthsBefore(end, q.months, zone)) {
+        const answer = await engine.kpis({
+          team: q.team,
+          service: q.service,
+          from: iso(month.from),
+          to: iso(month.to),
+        })
+        body.categories.push(month.label.replace(/^(\w{3})\w* (\d{4})$/, '$1 $2'))
+        body.periods.push({ from: iso(month.from), to: iso(month.to) })
+        for (const kpi of answer.kpis) {
+          if (!(kpi.id in body.series)) continue
+          body.series[kpi.id]!.push(kpi.status === 'no-data' ? null : kpi.value)
+          body.units[kpi.id] = kpi.unit
+        }
+      }
+      return c.json(body, 200)
     },
   )
 

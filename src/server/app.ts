@@ -7,7 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Engine } from '../engine/engine.js'
-import { type TokenRole, verifyToken } from '../engine/tokens.js'
+import type { TokenRole } from '../engine/tokens.js'
 import { registerApi } from './api.js'
 import { envelope, errorResponse, handleError } from './errors.js'
 import { cachedExposition } from './prometheus.js'
@@ -63,7 +63,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     if (!options.auth) return next()
     const header = c.req.header('authorization') ?? ''
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-    const role = token ? await verifyToken(engine.store, token, options.sessionToken) : null
+    const role = token ? await engine.verifyToken(token, options.sessionToken) : null
     if (!role)
       return errorResponse(
         c,

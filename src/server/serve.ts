@@ -3,8 +3,12 @@
  * returned for the CLI to print (it is kept only as a hash); API tokens from `engops token
  * create` work as well.
  */
+import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { serve as listen } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
 import type { Engine } from '../engine/engine.js'
 import { mintToken } from '../engine/tokens.js'
 import { createApp } from './app.js'
@@ -14,8 +18,17 @@ export interface Serving {
   url: string
   /** The session token (admin), when auth is on. */
   token: string | null
+  /** Settles once the data is loaded and the first page will render at once. */
+  ready: Promise<void>
   close: () => Promise<void>
 }
+
+/** The built dashboard (npm run build writes it beside the compiled server). */
+export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web')
+
+/** Scripts and styles only from this origin; ECharts sets inline styles on its elements. */
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 export async function startServer(
   engine: Engine,
@@ -27,7 +40,18 @@ export async function startServer(
     auth: options.auth,
     sessionToken: session ? { id: session.id, hash: session.hash, role: 'admin' } : undefined,
     webhooks: secretsFromEnv(),
+    extend: (app) => {
+      if (!existsSync(WEB_ROOT)) return
+      app.use('/*', async (c, next) => {
+        await next()
+        if (c.res.headers.get('content-type')?.startsWith('text/html'))
+          c.res.headers.set('content-security-policy', CSP)
+      })
+      app.use('/*', serveStatic({ root: WEB_ROOT }))
+    },
   })
+  // Load the data before the first visitor asks: the overview then renders at once.
+  const warm = engine.kpis({}).catch(() => undefined)
   const server = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s))
     s.once('error', reject)
@@ -37,6 +61,7 @@ export async function startServer(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     token: session?.token ?? null,
+    ready: warm.then(() => undefined),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * The dashboard's API client: the token printed by `engops serve` arrives in the URL fragment
+ * (#token=…), moves to session storage and leaves the address bar; every request sends it.
+ */
+import type { ErrorResponse } from '../../src/server/api-types'
+
+const TOKEN_KEY = 'engops-token'
+
+export function captureToken(): void {
+  const match = /[#&]token=([^&]+)/.exec(window.location.hash)
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!))
+    const rest = window.location.hash.replace(/[#&]?token=[^&]+/, '').replace(/^#?&?/, '')
+    history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : '#/'}`,
+    )
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export async function get<T>(
+  path: string,
+  params: Record<string, string | number | undefined> = {},
+): Promise<T> {
+  const query = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&')
+  const token = sessionStorage.getItem(TOKEN_KEY)
+  const response = await fetch(`${path}${query ? `?${query}` : ''}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  })
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as ErrorResponse | null
+    throw new ApiError(
+      response.status,
+      body?.error.code ?? 'HTTP',
+      body?.error.message ?? `${response.status} ${response.statusText}`,
+    )
+  }
+  return (await response.json()) as T
+}

@@ -1,0 +1,324 @@
+/**
+ * The dashboard's building blocks: KPI tiles (status as symbol and word, never colour alone),
+ * charts drawn with the same definitions as the reports, accessible drill-down (a click on a
+ * chart or a button per point) into the events behind a number, tables and the error banner.
+ */
+import * as echarts from 'echarts'
+import { type ReactNode, useEffect, useRef, useState } from 'react'
+import { chartOption } from '../../src/report/charts'
+import { formatTarget, formatValue } from '../../src/report/format'
+import type { ChartSpec } from '../../src/report/model'
+import type { KpiResult, PageResponse, TrendsResponse } from '../../src/server/api-types'
+import { get } from './api'
+
+export type Query = { team?: string; service?: string; from?: string; to?: string; profile?: string }
+
+/** Loads `load()` whenever `key` changes; the error, if any, is shown by the page. */
+export function useData<T>(
+  load: () => Promise<T>,
+  key: string,
+): { data: T | null; error: Error | null; loading: boolean } {
+  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  })
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names everything `load` reads
+  useEffect(() => {
+    let live = true
+    setState((s) => ({ ...s, loading: true }))
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error: Error) => live && setState({ data: null, error, loading: false }),
+    )
+    return () => {
+      live = false
+    }
+  }, [key])
+  return state
+}
+
+export function ErrorBanner({ error }: { error: Error | null }) {
+  if (!error) return null
+  return (
+    <div role="alert" className="banner error">
+      {error.message}
+    </div>
+  )
+}
+
+export function Loading({ what }: { what: string }) {
+  return <p className="loading">Loading {what}…</p>
+}
+
+const STATUS_TEXT: Record<KpiResult['status'], [string, string]> = {
+  green: ['✓', 'on target'],
+  yellow: ['!', 'watch'],
+  red: ['✕', 'act'],
+  'no-data': ['–', 'no data'],
+}
+
+export function KpiTile({ kpi, paired }: { kpi: KpiResult; paired?: KpiResult }) {
+  const [symbol, word] = STATUS_TEXT[kpi.status]
+  const trend = kpi.trend
+  const arrow = !trend ? '' : trend.change > 0 ? '↑' : trend.change < 0 ? '↓' : '→'
+  return (
+    <article className={`tile ${kpi.status}`} aria-label={`${kpi.name}: ${word}`} data-kpi={kpi.id}>
+      <header>
+        <span className={`badge ${kpi.status}`} aria-hidden="true">
+          {symbol}
+        </span>
+        <h3>{kpi.name}</h3>
+      </header>
+      <p className="value">{kpi.status === 'no-data' ? 'no data' : formatValue(kpi.value, kpi.unit)}</p>
+      <p className="meta">
+        <span className="word">{word}</span>
+        {kpi.target.kind !== 'trend' && <> · target {formatTarget(kpi.target, kpi.unit, kpi.direction)}</>}
+        {trend && (
+          <>
+            {' '}
+            · {arrow} {trend.relative === null ? '' : `${Math.abs(Math.round(trend.relative * 100))}% `}
+            {trend.direction}
+          </>
+        )}
+      </p>
+      {kpi.status === 'no-data' && kpi.note && <p className="note">{kpi.note}</p>}
+      {paired && (
+        <p className="paired">
+          paired with {paired.name}:{' '}
+          {paired.status === 'no-data' ? 'no data' : formatValue(paired.value, paired.unit)}
+        </p>
+      )}
+    </article>
+  )
+}
+
+export function KpiGrid({ kpis, families }: { kpis: KpiResult[]; families?: string[] }) {
+  const shown = families ? kpis.filter((k) => families.includes(k.family)) : kpis
+  const byId = new Map(kpis.map((k) => [k.id, k]))
+  return (
+    <div className="tiles">
+      {shown.map((kpi) => (
+        <KpiTile key={kpi.id} kpi={kpi} paired={kpi.paired ? byId.get(kpi.paired) : undefined} />
+      ))}
+    </div>
+  )
+}
+
+/** An ECharts chart from a ChartSpec (the reports' definitions), with a click on a point reported. */
+export function Chart({
+  spec,
+  onPick,
+  height = 260,
+}: {
+  spec: ChartSpec
+  onPick?: (index: number) => void
+  height?: number
+}) {
+  const ref = useRef<HTMLDivElement>(null)
+  const key = JSON.stringify(spec)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the spec is compared by value
+  useEffect(() => {
+    const element = ref.current!
+    const chart = echarts.init(element, null, { renderer: 'svg' })
+    chart.setOption(chartOption(spec))
+    if (onPick) chart.on('click', (event) => onPick(event.dataIndex))
+    const observer = new ResizeObserver(() => chart.resize())
+    observer.observe(element)
+    return () => {
+      observer.disconnect()
+      chart.dispose()
+    }
+  }, [key])
+  return (
+    <figure className="chart" data-chart={spec.id}>
+      <div ref={ref} style={{ height }} role="img" aria-label={`${spec.title} (${spec.unit})`} />
+      {onPick && (
+        <figcaption>
+          <span className="hint">Drill down:</span>
+          {spec.categories.map((category, i) => (
+            <button
+              type="button"
+              key={category}
+              onClick={() => onPick(i)}
+              aria-label={`${spec.title}: events of ${category}`}
+            >
+              {category}
+            </button>
+          ))}
+        </figcaption>
+      )}
+    </figure>
+  )
+}
+
+const SCALE: Record<string, (v: number) => number> = {
+  seconds: (v) => Math.round((v / 3600) * 10) / 10,
+  fraction: (v) => Math.round(v * 1000) / 10,
+}
+const UNIT_LABEL: Record<string, string> = { seconds: 'hours', fraction: '%' }
+
+const TIER_COLOUR = { elite: '#15803d', high: '#65a30d', medium: '#d97706', low: '#dc2626' }
+
+export function trendSpec(
+  trends: TrendsResponse,
+  kpi: string,
+  title: string,
+  kind: 'line' | 'bar' = 'line',
+): ChartSpec {
+  const unit = trends.units[kpi] ?? ''
+  const scale = SCALE[unit] ?? ((v: number) => Math.round(v * 100) / 100)
+  const bands = trends.bands[kpi]
+  const values = (trends.series[kpi] ?? []).filter((v): v is number => v !== null).map(scale)
+  const top = values.length > 0 ? Math.max(...values) * 1.15 : null
+  return {
+    // Tier bands behind the series; only those the values reach, so the axis keeps to the data.
+    ...(bands && top !== null
+      ? {
+          bands: bands
+            .map((b) => ({
+              label: b.tier,
+              from: b.from === null ? null : scale(b.from),
+              to: b.to === null ? null : scale(b.to),
+              color: TIER_COLOUR[b.tier],
+            }))
+            .filter((b) => (b.from ?? 0) < top)
+            .map((b) => ({ ...b, to: b.to === null || b.to > top ? null : b.to })),
+        }
+      : {}),
+    id: kpi,
+    title,
+    kind,
+    unit: UNIT_LABEL[unit] ?? unit,
+    categories: trends.categories,
+    series: [{ name: title, values: (trends.series[kpi] ?? []).map((v) => (v === null ? null : scale(v))) }],
+  }
+}
+
+export function Table({
+  columns,
+  rows,
+  caption,
+}: {
+  columns: string[]
+  rows: ReactNode[][]
+  caption?: string
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+            <tr key={i}>
+              {row.map((cell, j) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                <td key={j}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export type DrillList = 'deployments' | 'changes' | 'pull-requests' | 'incidents' | 'work-items'
+
+const COLUMNS: Record<DrillList, string[]> = {
+  deployments: ['id', 'service', 'environment', 'finishedAt', 'kind', 'changes', 'pullRequests', 'failures'],
+  changes: ['sha', 'repo', 'deployment', 'authoredAt', 'leadTimeSeconds', 'pullRequest'],
+  'pull-requests': ['id', 'deployment', 'codingSeconds', 'pickupSeconds', 'reviewSeconds', 'deploySeconds'],
+  incidents: ['id', 'severity', 'services', 'detectedAt', 'resolvedAt', 'restoreSeconds', 'causedBy'],
+  'work-items': ['key', 'team', 'itemType', 'points', 'createdAt', 'statusChanges'],
+}
+
+function cellText(value: unknown, column = ''): string {
+  if (typeof value === 'number' && column.endsWith('At'))
+    return new Date(value).toISOString().slice(0, 16).replace('T', ' ')
+  if (value === null || value === undefined) return '—'
+  if (Array.isArray(value))
+    return value
+      .map((v) =>
+        v && typeof v === 'object'
+          ? Object.entries(v)
+              .map(([k, x]) => cellText(x, k))
+              .join(' ')
+          : String(v),
+      )
+      .join(', ')
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
+
+/** The rows behind a number: a paginated list from /api/drilldown. */
+export function Drilldown({
+  list,
+  query,
+  title,
+  onClose,
+}: {
+  list: DrillList
+  query: Query
+  title: string
+  onClose: () => void
+}) {
+  const [page, setPage] = useState(1)
+  const { data, error } = useData(
+    () =>
+      get<PageResponse>(list === 'work-items' ? '/api/work-items' : `/api/drilldown/${list}`, {
+        ...query,
+        page,
+        pageSize: 25,
+      }),
+    JSON.stringify([list, query, page]),
+  )
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => ref.current?.focus(), [])
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1
+  return (
+    <section className="drilldown" aria-label={title} tabIndex={-1} ref={ref} data-drilldown={list}>
+      <header>
+        <h3>{title}</h3>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      <ErrorBanner error={error} />
+      {data && (
+        <>
+          <p className="meta">
+            {data.total} {list}
+          </p>
+          <Table
+            columns={COLUMNS[list]}
+            rows={data.items.map((item) => COLUMNS[list].map((c) => cellText(item[c], c)))}
+          />
+          {pages > 1 && (
+            <nav className="pager" aria-label="pages">
+              <button type="button" disabled={page === 1} onClick={() => setPage(page - 1)}>
+                Previous
+              </button>
+              <span>
+                page {page} of {pages}
+              </span>
+              <button type="button" disabled={page === pages} onClick={() => setPage(page + 1)}>
+                Next
+              </button>
+            </nav>
+          )}
+        </>
+      )}
+    </section>
+  )
+}
