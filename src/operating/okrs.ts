@@ -111,9 +111,14 @@ export function expectedProgress(period: Period, now: number): number {
   return clamp01((now - period.from) / (period.to - period.from))
 }
 
+/** Weeks in a period: a quarter of 90–92 days has 13 (its last week is a little longer). */
+export function weeksIn(period: Period): number {
+  return Math.max(1, Math.round((period.to - period.from) / WEEK))
+}
+
 /** Week of the period (1-based, capped at the period's last week). */
 export function weekOf(period: Period, now: number): number {
-  const weeks = Math.ceil((period.to - period.from) / WEEK)
+  const weeks = weeksIn(period)
   return Math.min(weeks, Math.max(1, Math.floor((now - period.from) / WEEK) + 1))
 }
 
@@ -243,7 +248,7 @@ export function evaluateOkrs(okrs: readonly Okr[], ctx: OkrContext): ObjectiveSt
       from: period.from,
       to: period.to,
       week: weekOf(period, ctx.now),
-      weeks: Math.ceil((period.to - period.from) / WEEK),
+      weeks: weeksIn(period),
       expected: expectedProgress(period, ctx.now),
       progress,
       status,

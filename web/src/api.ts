@@ -7,16 +7,16 @@ import type { ErrorResponse } from '../../src/server/api-types'
 const TOKEN_KEY = 'engops-token'
 
 export function captureToken(): void {
-  const match = /[#&]token=([^&]+)/.exec(window.location.hash)
-  if (match) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!))
-    const rest = window.location.hash.replace(/[#&]?token=[^&]+/, '').replace(/^#?&?/, '')
-    history.replaceState(
-      null,
-      '',
-      `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : '#/'}`,
-    )
-  }
+  // The token may come alone (#token=…) or after a route (#/dora?team=beta&token=…).
+  const match = /[#?&]token=([^&]+)/.exec(window.location.hash)
+  if (!match) return
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!))
+  const rest = window.location.hash
+    .replace(/^#/, '')
+    .replace(/(^|[?&])token=[^&]+/, '$1')
+    .replace(/[?&]$/, '')
+    .replace('?&', '?')
+  history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${rest || '/'}`)
 }
 
 export class ApiError extends Error {

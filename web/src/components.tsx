@@ -3,13 +3,13 @@
  * charts drawn with the same definitions as the reports, accessible drill-down (a click on a
  * chart or a button per point) into the events behind a number, tables and the error banner.
  */
-import * as echarts from 'echarts'
 import { type ReactNode, useEffect, useRef, useState } from 'react'
-import { chartOption } from '../../src/report/charts'
+import { chartOption } from '../../src/report/chart-options'
 import { formatTarget, formatValue } from '../../src/report/format'
 import type { ChartSpec } from '../../src/report/model'
 import type { KpiResult, PageResponse, TrendsResponse } from '../../src/server/api-types'
 import { get } from './api'
+import { echarts } from './echarts'
 
 export type Query = { team?: string; service?: string; from?: string; to?: string; profile?: string }
 

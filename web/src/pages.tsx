@@ -4,7 +4,6 @@
  * dependency graph, RACI, the topology map, scorecards and insights. All names are rendered as
  * text (React escapes them).
  */
-import * as echarts from 'echarts'
 import { type ReactElement, useEffect, useRef, useState } from 'react'
 import type {
   FamilyResponse,
@@ -26,6 +25,7 @@ import {
   trendSpec,
   useData,
 } from './components'
+import { type EChartsOption, echarts } from './echarts'
 
 // API payloads of the operating views are read field by field; their types live with the engine.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -329,7 +329,7 @@ export function InitiativesPage({ query }: PageProps) {
   )
 }
 
-function GraphChart({ option, label }: { option: echarts.EChartsOption; label: string }) {
+function GraphChart({ option, label }: { option: EChartsOption; label: string }) {
   const ref = useRef<HTMLDivElement>(null)
   const key = JSON.stringify(option)
   // biome-ignore lint/correctness/useExhaustiveDependencies: compared by value
