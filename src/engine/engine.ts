@@ -52,7 +52,7 @@ import {
   roleKpiIds,
   type Scorecard,
 } from '../operating/scorecards.js'
-import { Store } from '../store/store.js'
+import { Store, type StoreWriter } from '../store/store.js'
 import { IdentityResolver } from './identity.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
 import { createToken, type TokenRole, verifyToken } from './tokens.js'
@@ -120,6 +120,30 @@ export function defaultDbPath(configFile: string): string {
 }
 
 export class Engine {
+  /** Bumped whenever data is written, so caches of answers (the server's) know they are stale. */
+  private version = 0
+
+  get dataVersion(): number {
+    return this.version
+  }
+
+  /** Forgets loaded rows after a write. */
+  private invalidate(): void {
+    this.version++
+    this.dataset = undefined
+    this.scoreboardData = undefined
+  }
+
+  /** One transaction of new data; loaded rows are forgotten before and after it. */
+  private async writeData<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    this.invalidate()
+    try {
+      return await this.store.write(work)
+    } finally {
+      this.invalidate()
+    }
+  }
+
   // Promises, not values: concurrent requests (the server) share one load instead of racing.
   private dataset: Promise<DoraDataset> | undefined
   private scoreboardData: Promise<ScoreboardData> | undefined
@@ -146,8 +170,7 @@ export class Engine {
 
   async close(): Promise<void> {
     // Release the loaded rows too: an engine kept around after close holds no data.
-    this.dataset = undefined
-    this.scoreboardData = undefined
+    this.invalidate()
     await this.store.close()
   }
 
@@ -155,17 +178,13 @@ export class Engine {
   async ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
     const parsed = files.flatMap((file) => readEventFile(file))
     const batch = toRecords(parsed, source)
-    this.dataset = undefined
-    this.scoreboardData = undefined
-    return this.store.write((writer) => writeEventBatch(writer, batch))
+    return this.writeData((writer) => writeEventBatch(writer, batch))
   }
 
   /** Events given as text (NDJSON or JSON) rather than files, e.g. a check-in from the CLI. */
   async ingestText(text: string, name: string, source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
     const batch = toRecords(parseEventText(text, name), source)
-    this.dataset = undefined
-    this.scoreboardData = undefined
-    return this.store.write((writer) => writeEventBatch(writer, batch))
+    return this.writeData((writer) => writeEventBatch(writer, batch))
   }
 
   /** What webhook mappers need to know of the organization and the store. */
@@ -239,9 +258,7 @@ export class Engine {
       events.length > 0
         ? toRecords(parseEventText(JSON.stringify(events), `${provider} webhook`), provider)
         : null
-    this.dataset = undefined
-    this.scoreboardData = undefined
-    const summary = await this.store.write(async (writer) => {
+    const summary = await this.writeData(async (writer) => {
       const written = batch ? await writeEventBatch(writer, batch) : null
       await writer.recordDelivery(provider, delivery, Date.now(), events.length)
       return written
@@ -253,8 +270,7 @@ export class Engine {
     if (options.repo && paths.length > 1) {
       throw new EngopsError('USAGE', '--repo names one repository; give one path with it')
     }
-    this.dataset = undefined
-    return this.store.write(async (writer) => {
+    return this.writeData(async (writer) => {
       const summaries: GitIngestSummary[] = []
       for (const path of paths) {
         summaries.push(await ingestGitRepository(writer, path, options))
@@ -268,8 +284,7 @@ export class Engine {
     path: string,
     options: TagIngestOptions & GitIngestOptions,
   ): Promise<{ git: GitIngestSummary; deployments: number }> {
-    this.dataset = undefined
-    return this.store.write(async (writer) => {
+    return this.writeData(async (writer) => {
       const git = await ingestGitRepository(writer, path, options)
       const tags = await ingestReleaseTags(writer, path, options)
       return { git, deployments: tags.deployments }

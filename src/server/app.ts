@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Engine } from '../engine/engine.js'
 import type { TokenRole } from '../engine/tokens.js'
 import { registerApi } from './api.js'
+import { answerCache } from './cache.js'
 import { envelope, errorResponse, handleError } from './errors.js'
 import { cachedExposition } from './prometheus.js'
 import { registerWebhooks, type WebhookSecrets } from './webhooks.js'
@@ -90,6 +91,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
     c.req.path === '/api/health' || c.req.path === '/api/openapi.json' ? next() : requireToken(c, next),
   )
   app.use('/metrics', requireToken)
+  // After auth: only callers allowed to read get cached answers.
+  app.use('/api/*', answerCache(engine))
 
   app.post('/api/events', async (c) => {
     const text = await c.req.text()
