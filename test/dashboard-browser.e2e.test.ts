@@ -112,7 +112,11 @@ describe.skipIf(!available)('the dashboard in Chromium', () => {
     const firstRender = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
-          const done = () => (document.querySelector('.tile') ? (resolve(performance.now()), true) : false)
+          const done = () => {
+            if (!document.querySelector('.tile')) return false
+            resolve(performance.now())
+            return true
+          }
           if (done()) return
           new MutationObserver((_, observer) => done() && observer.disconnect()).observe(document.body, {
             childList: true,
@@ -171,6 +175,16 @@ describe.skipIf(!available)('the dashboard in Chromium', () => {
     await page.locator('figure[data-chart="mttr"] figcaption button').last().focus()
     await page.keyboard.press('Enter')
     await page.waitForSelector('[data-drilldown="incidents"]')
+
+    // Cost and CI charts drill into their own lists.
+    await page.getByRole('link', { name: 'Cost', exact: true }).click()
+    await page.locator('figure[data-chart="cloud_spend"] figcaption button').last().click()
+    await page.waitForSelector('[data-drilldown="costs"] tbody tr')
+    await page.getByRole('link', { name: 'Platform & DX', exact: true }).click()
+    await page.locator('figure[data-chart="build_time_p50"] figcaption button').last().click()
+    await page.waitForSelector('[data-drilldown="pipeline-runs"] tbody tr')
+    await page.getByRole('link', { name: 'DORA', exact: true }).click()
+    await page.waitForSelector('[data-kpi="deploy_frequency"] .value')
 
     const orgValue = await page.locator('[data-kpi="deploy_frequency"] .value').textContent()
     await page.getByLabel('team', { exact: true }).selectOption('beta')

@@ -310,6 +310,17 @@ export class Engine {
     return { kind: 'org' }
   }
 
+  /** The repositories of a scope's services; null for the whole organization. */
+  scopeRepositories(scope: Scope): ReadonlySet<string> | null {
+    const services = this.scopeServices(scope)
+    if (services === null) return null
+    return new Set(
+      this.org.services
+        .filter((s) => services.has(s.id))
+        .flatMap((s) => serviceRepositories(s).map((r) => r.name)),
+    )
+  }
+
   scopeServices(scope: Scope): ReadonlySet<string> | null {
     if (scope.kind === 'org') return null
     if (scope.kind === 'service') return new Set([scope.id])

@@ -442,4 +442,47 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
       return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
     },
   )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/costs',
+      summary: 'Cost lines of the period (month granularity), optionally of one team, paginated',
+      request: { query: pageQuery },
+      responses: ok(Page, 'one page of cost lines'),
+    }),
+    async (c) => {
+      const { page, pageSize, team, from, to } = c.req.valid('query')
+      if (team) engine.resolveScope({ team })
+      const period = engine.resolvePeriod({ from, to })
+      const rows = (await engine.loadScoreboard()).costs.filter((cost) => {
+        const month = Date.parse(`${cost.month}-01T00:00:00Z`)
+        return (!team || cost.team === team) && month >= period.from - 31 * 86_400_000 && month < period.to
+      })
+      return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/pipeline-runs',
+      summary: "CI runs finished in the period in the scope's repositories, paginated",
+      request: { query: pageQuery },
+      responses: ok(Page, 'one page of pipeline runs'),
+    }),
+    async (c) => {
+      const { page, pageSize, team, service, from, to } = c.req.valid('query')
+      const scope = engine.resolveScope({ team, service })
+      const period = engine.resolvePeriod({ from, to })
+      const repos = engine.scopeRepositories(scope)
+      const rows = (await engine.loadScoreboard()).runs.filter(
+        (run) =>
+          (repos === null || repos.has(run.repo)) &&
+          run.finishedAt >= period.from &&
+          run.finishedAt < period.to,
+      )
+      return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
+    },
+  )
 }

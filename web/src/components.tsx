@@ -233,7 +233,14 @@ export function Table({
   )
 }
 
-export type DrillList = 'deployments' | 'changes' | 'pull-requests' | 'incidents' | 'work-items'
+export type DrillList =
+  | 'deployments'
+  | 'changes'
+  | 'pull-requests'
+  | 'incidents'
+  | 'work-items'
+  | 'costs'
+  | 'pipeline-runs'
 
 const COLUMNS: Record<DrillList, string[]> = {
   deployments: ['id', 'service', 'environment', 'finishedAt', 'kind', 'changes', 'pullRequests', 'failures'],
@@ -241,7 +248,12 @@ const COLUMNS: Record<DrillList, string[]> = {
   'pull-requests': ['id', 'deployment', 'codingSeconds', 'pickupSeconds', 'reviewSeconds', 'deploySeconds'],
   incidents: ['id', 'severity', 'services', 'detectedAt', 'resolvedAt', 'restoreSeconds', 'causedBy'],
   'work-items': ['key', 'team', 'itemType', 'points', 'createdAt', 'statusChanges'],
+  costs: ['month', 'category', 'vendor', 'team', 'amount'],
+  'pipeline-runs': ['id', 'attempt', 'repo', 'workflow', 'result', 'startedAt', 'finishedAt'],
 }
+
+/** Lists served by their own endpoint rather than the DORA drill-down. */
+const LOCAL_LISTS = new Set<DrillList>(['work-items', 'costs', 'pipeline-runs'])
 
 function cellText(value: unknown, column = ''): string {
   if (typeof value === 'number' && column.endsWith('At'))
@@ -276,7 +288,7 @@ export function Drilldown({
   const [page, setPage] = useState(1)
   const { data, error } = useData(
     () =>
-      get<PageResponse>(list === 'work-items' ? '/api/work-items' : `/api/drilldown/${list}`, {
+      get<PageResponse>(LOCAL_LISTS.has(list) ? `/api/${list}` : `/api/drilldown/${list}`, {
         ...query,
         page,
         pageSize: 25,

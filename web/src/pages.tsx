@@ -210,7 +210,7 @@ export const DeliveryPage = ({ query }: PageProps) => (
 export const PeoplePage = ({ query }: PageProps) => (
   <MetricPage
     title="Team health and hiring"
-    intro="Team-level only: survey answers of groups under five people are never shown."
+    intro="Team-level only: survey answers of groups under five people are never shown, and individual answers are never listed (the engagement trend has no drill-down by design)."
     families={['team-health', 'hiring']}
     trends={[{ kpi: 'engagement', title: 'Engagement' }]}
     query={query}
@@ -222,7 +222,7 @@ export const CostPage = ({ query }: PageProps) => (
     title="Cost"
     families={['cost']}
     trends={[
-      { kpi: 'cloud_spend', title: 'Cloud spend', kind: 'bar' },
+      { kpi: 'cloud_spend', title: 'Cloud spend', kind: 'bar', drill: 'costs' },
       { kpi: 'cost_per_deploy', title: 'Cost per deploy', drill: 'deployments' },
     ]}
     query={query}
@@ -233,7 +233,7 @@ export const PlatformPage = ({ query }: PageProps) => (
   <MetricPage
     title="Platform, security and developer experience"
     families={['platform', 'security', 'dx', 'capacity']}
-    trends={[{ kpi: 'build_time_p50', title: 'CI build time (median)' }]}
+    trends={[{ kpi: 'build_time_p50', title: 'CI build time (median)', drill: 'pipeline-runs' }]}
     query={query}
   />
 )
