@@ -10,8 +10,8 @@ import { CONFIG_FILE_NAME, loadConfigFile } from '../config/load-config.js'
 import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine, ROLE_IDS } from '../engine/engine.js'
+import { familySummary, METRIC_FAMILIES, type MetricFamily } from '../engine/families.js'
 import type { Period } from '../metrics/calendar.js'
-import type { Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
 import { renderKpis, renderScorecard } from './kpi-view.js'
@@ -28,48 +28,6 @@ interface ScopeOptions {
   from?: string
   to?: string
   json?: boolean
-}
-
-/** The metric families besides DORA, each `engops metrics <family>`. */
-const METRIC_FAMILIES: Record<string, string> = {
-  flow: 'cycle time, throughput, WIP against the limit, flow efficiency, wait time',
-  reviews: 'review turnaround and the 24 h SLA, PR size, merged without review',
-  delivery: 'velocity, sprint and roadmap predictability, dependency aging',
-  quality: 'bug rate, escaped defects, defect escape rate, customer-reported bugs',
-  reliability: 'incidents by severity, MTTA, response and update compliance, postmortems, pages',
-  slo: 'SLO attainment, error budgets, burn rates and burn-rate alerts',
-  release: 'release frequency and success, rollbacks, hotfixes, Friday deploys, stale flags',
-  capacity: 'share of completed work by investment type against the plan',
-  platform: 'paved-road adoption, service onboarding time, support requests',
-  security: 'vulnerability remediation within SLA',
-  'team-health': 'retention, attrition, engagement, eNPS',
-  hiring: 'time to fill, offer acceptance, funnel conversion, time to productivity',
-  cost: 'revenue and cost per engineer, cloud per user, cost per deploy, variance',
-  dx: 'CI build times, flaky and failing pipelines, docs freshness, DX survey',
-}
-
-const FAMILY_FIELD: Record<string, keyof Scoreboard> = {
-  flow: 'flow',
-  reviews: 'reviews',
-  delivery: 'delivery',
-  quality: 'quality',
-  reliability: 'reliability',
-  slo: 'slos',
-  release: 'release',
-  capacity: 'allocation',
-  platform: 'platform',
-  security: 'security',
-  'team-health': 'teamHealth',
-  hiring: 'hiring',
-  cost: 'cost',
-  dx: 'dx',
-}
-
-function familySummary(board: Scoreboard, family: string): unknown {
-  if (family === 'delivery')
-    return { ...board.delivery, roadmap: board.roadmap, dependencies: board.dependencies }
-  if (family === 'reviews') return { ...board.reviews, productivity: board.productivity }
-  return board[FAMILY_FIELD[family]!]
 }
 
 function isoPeriod(period: Period) {
@@ -245,9 +203,9 @@ export function buildProgram(): Command {
               scope: answer.scope,
               period: isoPeriod(answer.period),
               family,
-              summary: familySummary(answer.board, family),
+              summary: familySummary(answer.board, family as MetricFamily),
               // The period before, so every figure (DX survey questions included) has its trend.
-              previous: familySummary(answer.previousBoard, family),
+              previous: familySummary(answer.previousBoard, family as MetricFamily),
               kpis,
             })
           }

@@ -5,7 +5,8 @@
  * the OpenAPI document is generated from the same definitions (`/api/openapi.json`).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { type Engine, KPI_IDS } from '../engine/engine.js'
+import { type Engine, KPI_IDS, ROLE_IDS } from '../engine/engine.js'
+import { FAMILY_IDS, familySummary } from '../engine/families.js'
 import {
   dependencyMap,
   gates,
@@ -78,40 +79,6 @@ function ok(schema: z.ZodType, description: string) {
   return { 200: { content: { 'application/json': { schema } }, description }, ...errors }
 }
 
-const FAMILIES = [
-  'flow',
-  'reviews',
-  'delivery',
-  'quality',
-  'reliability',
-  'slo',
-  'release',
-  'capacity',
-  'platform',
-  'security',
-  'team-health',
-  'hiring',
-  'cost',
-  'dx',
-] as const
-
-const FAMILY_FIELD: Record<(typeof FAMILIES)[number], string> = {
-  flow: 'flow',
-  reviews: 'reviews',
-  delivery: 'delivery',
-  quality: 'quality',
-  reliability: 'reliability',
-  slo: 'slos',
-  release: 'release',
-  capacity: 'allocation',
-  platform: 'platform',
-  security: 'security',
-  'team-health': 'teamHealth',
-  hiring: 'hiring',
-  cost: 'cost',
-  dx: 'dx',
-}
-
 const iso = (epoch: number) => new Date(epoch).toISOString()
 
 function nowOf(engine: Engine, at: string | undefined): number {
@@ -145,17 +112,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
             tier: s.tier,
           })),
           slos: org.slos.map((s) => ({ id: s.id, service: s.service, objective: s.objective })),
-          roles: [
-            'cto',
-            'head-of-engineering',
-            'head-of-platform',
-            'tech-lead',
-            'pm',
-            'sre',
-            'data',
-            'staff',
-            'engineer',
-          ],
+          roles: [...ROLE_IDS],
           reports: Object.keys(REPORTS),
         },
         200,
@@ -190,22 +147,20 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
       method: 'get',
       path: '/api/metrics/{family}',
       summary: 'One metric family: its summary, the period before, and its KPIs',
-      request: { params: z.object({ family: z.enum(FAMILIES) }), query: scopeQuery },
+      request: { params: z.object({ family: z.enum(FAMILY_IDS) }), query: scopeQuery },
       responses: ok(Json, 'the family'),
     }),
     async (c) => {
       const { family } = c.req.valid('param')
       const answer = await engine.kpis(c.req.valid('query'))
-      const field = FAMILY_FIELD[family] as keyof typeof answer.board
-      const kpiFamily = family === 'slo' ? 'slo' : family
       return c.json(
         {
           scope: answer.scope,
           period: { from: iso(answer.period.from), to: iso(answer.period.to) },
           family,
-          summary: answer.board[field],
-          previous: answer.previousBoard[field],
-          kpis: answer.kpis.filter((k) => k.family === kpiFamily),
+          summary: familySummary(answer.board, family),
+          previous: familySummary(answer.previousBoard, family),
+          kpis: answer.kpis.filter((k) => k.family === family),
         },
         200,
       )
