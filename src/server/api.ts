@@ -21,7 +21,14 @@ import {
 import { EngopsError } from '../model/errors.js'
 import { buildReport, REPORTS, renderReport } from '../report/catalog.js'
 import { monthsBefore } from '../report/periods.js'
-import type { TrendsResponse } from './api-types.js'
+import type {
+  DoraResponse,
+  FamilyResponse,
+  KpisResponse,
+  OrgResponse,
+  PageResponse,
+  TrendsResponse,
+} from './api-types.js'
 
 const scopeQuery = z.object({
   team: z.string().optional().openapi({ description: 'a team id: the team and its services' }),
@@ -85,7 +92,7 @@ function nowOf(engine: Engine, at: string | undefined): number {
   return at === undefined ? Date.now() : engine.parseInstant(at)
 }
 
-function paginate<T>(items: readonly T[], page: number, pageSize: number) {
+function paginate<T>(items: readonly T[], page: number, pageSize: number): PageResponse<T> {
   return { items: items.slice((page - 1) * pageSize, page * pageSize), page, pageSize, total: items.length }
 }
 
@@ -114,7 +121,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
           slos: org.slos.map((s) => ({ id: s.id, service: s.service, objective: s.objective })),
           roles: [...ROLE_IDS],
           reports: Object.keys(REPORTS),
-        },
+        } satisfies OrgResponse,
         200,
       )
     },
@@ -136,7 +143,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
           scope: answer.scope,
           ...answer.summary,
           ...(q.explain === 'true' ? { explain: answer.details } : {}),
-        },
+        } satisfies DoraResponse,
         200,
       )
     },
@@ -161,7 +168,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
           summary: familySummary(answer.board, family),
           previous: familySummary(answer.previousBoard, family),
           kpis: answer.kpis.filter((k) => k.family === family),
-        },
+        } satisfies FamilyResponse,
         200,
       )
     },
@@ -237,7 +244,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
           scope: answer.scope,
           period: { from: iso(answer.period.from), to: iso(answer.period.to) },
           kpis: answer.kpis,
-        },
+        } satisfies KpisResponse,
         200,
       )
     },
