@@ -5,7 +5,8 @@
  * - Beta's lead time regresses over the last two months because its reviews slowed down;
  * - payments (Beta) burns its error budget: more failed changes and incidents in the last weeks;
  * - the company OKR on lead time is at risk;
- * - Platform is a hub team that several others are blocked on.
+ * - Platform is a hub team that several others are blocked on;
+ * - Beta carries more work in progress than its WIP limit in the sprint still running.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -6,7 +6,7 @@
  */
 import { DAY, MINUTE } from '../model/time.js'
 import type { DemoOrganization, DemoTeam } from './organization.js'
-import type { Random } from './random.js'
+import { Random } from './random.js'
 
 export interface OperationsSink {
   sprints: string[]
@@ -358,6 +358,59 @@ function simulateSprints(
         completed,
         completedCommitted,
         added,
+      }),
+    )
+  }
+  simulateRunningSprint(team, window, prefix, key, sink)
+}
+
+/**
+ * The sprint still running when the history ends: its items are in progress or in review, so the
+ * WIP sweep has something to weigh. Beta, whose reviews slowed down, carries more than its limit.
+ * A random stream of its own keeps every other figure of the demo as it was.
+ */
+function simulateRunningSprint(
+  team: DemoTeam,
+  window: { start: number; end: number },
+  prefix: string,
+  firstKey: number,
+  sink: OperationsSink,
+) {
+  const random = new Random(team.id.split('').reduce((h, c) => h * 31 + c.charCodeAt(0), 7))
+  let start = firstMonday(window.start)
+  while (start + 14 * DAY <= window.end) start += 14 * DAY
+  if (start >= window.end) return
+  const slipping = team.pickupHours[1] > 3 * team.pickupHours[0]
+  const open = Math.max(1, team.wipLimit + (slipping ? 3 : random.int(-2, 0)))
+  let key = firstKey
+  for (let i = 0; i < open; i++) {
+    const created = start - random.int(1, 10) * DAY
+    const began = Math.min(
+      start + random.int(0, 4) * DAY + random.int(60, 600) * MINUTE,
+      window.end - 30 * MINUTE,
+    )
+    const inReview = random.chance(0.4)
+    sink.sprints.push(
+      line({
+        type: 'work_item',
+        team: team.id,
+        key: `${prefix}-${++key}`,
+        itemType: random.chance(0.2) ? 'bug' : 'story',
+        points: random.pick(POINTS),
+        createdAt: iso(created),
+        statusChanges: [
+          { status: 'todo', at: iso(created) },
+          { status: 'in-progress', at: iso(began) },
+          ...(inReview
+            ? [
+                {
+                  status: 'review',
+                  at: iso(Math.min(began + random.int(1, 3) * DAY, window.end - 10 * MINUTE)),
+                },
+              ]
+            : []),
+        ],
+        sprint: `${team.id}-sprint-current`,
       }),
     )
   }
