@@ -34,6 +34,11 @@ export function scopeLabel(engine: Engine, team: string | undefined): string {
   return team ? `Team ${engine.org.teams.find((t) => t.id === team)?.name ?? team}` : engine.org.org.name
 }
 
+const DELIVERY_TRENDS: TrendMetric[] = [
+  { kpi: 'velocity', label: 'Velocity', unit: 'points per sprint', scale: AS_IS },
+  { kpi: 'sprint_predictability', label: 'Sprint predictability', unit: '%', scale: PERCENT },
+]
+
 const DORA_TRENDS: TrendMetric[] = [
   { kpi: 'deploy_frequency', label: 'Deploys per day', unit: 'per day', scale: AS_IS },
   { kpi: 'lead_time_p50', label: 'Lead time p50', unit: 'hours', scale: HOURS },
@@ -64,7 +69,8 @@ export async function monthlyReport(ctx: ReportContext): Promise<Report> {
       periodName,
     }),
   ])
-  const trend = await monthlyTrend(engine, period.to, 6, DORA_TRENDS, scope)
+  // One pass over the months for every trend of the report.
+  const trend = await monthlyTrend(engine, period.to, 6, [...DORA_TRENDS, ...DELIVERY_TRENDS], scope)
   doraSection.charts.push(
     trendChart('deploy-frequency', 'Deploy frequency', trend, DORA_TRENDS[0]!, 'bar'),
     trendChart('lead-time', 'Lead time (median)', trend, DORA_TRENDS[1]!),
@@ -96,13 +102,8 @@ export async function monthlyReport(ctx: ReportContext): Promise<Report> {
     kpiLine(k.get('bug_rate'), { label: 'Bug Rate', periodName }),
     kpiLine(k.get('review_turnaround_p50'), { label: 'Code review turnaround', periodName }),
   ])
-  const deliveryTrends: TrendMetric[] = [
-    { kpi: 'velocity', label: 'Velocity', unit: 'points per sprint', scale: AS_IS },
-    { kpi: 'sprint_predictability', label: 'Sprint predictability', unit: '%', scale: PERCENT },
-  ]
-  const deliveryTrend = await monthlyTrend(engine, period.to, 6, deliveryTrends, scope)
-  delivery.charts.push(trendChart('velocity', 'Velocity', deliveryTrend, deliveryTrends[0]!, 'bar'), {
-    ...trendChart('predictability', 'Sprint predictability', deliveryTrend, deliveryTrends[1]!),
+  delivery.charts.push(trendChart('velocity', 'Velocity', trend, DELIVERY_TRENDS[0]!, 'bar'), {
+    ...trendChart('predictability', 'Sprint predictability', trend, DELIVERY_TRENDS[1]!),
     target: 80,
   })
   requireData(delivery, 'no sprints or work items (ingest sprint and work_item events)')

@@ -98,10 +98,15 @@ export async function qbrReport(ctx: ReportContext): Promise<Report> {
     { kpi: 'lead_time_p50', label: 'Lead time p50', unit: 'hours', scale: HOURS },
     { kpi: 'deploy_frequency', label: 'Deploys per day', unit: 'per day', scale: AS_IS },
   ]
-  const dTrend = await monthlyTrend(engine, period.to, 6, deliveryTrends, scope)
+  const rTrends: TrendMetric[] = [
+    { kpi: 'change_failure_rate', label: 'Change failure rate', unit: '%', scale: PERCENT },
+    { kpi: 'incidents_sev1_2', label: 'SEV-1/2 incidents', unit: 'incidents', scale: AS_IS },
+  ]
+  // One pass over the months for every trend of the report.
+  const trend = await monthlyTrend(engine, period.to, 6, [...deliveryTrends, ...rTrends], scope)
   delivery.charts.push(
-    trendChart('qbr-lead-time', 'Lead time by month', dTrend, deliveryTrends[0]!),
-    trendChart('qbr-deploys', 'Deploys per day by month', dTrend, deliveryTrends[1]!, 'bar'),
+    trendChart('qbr-lead-time', 'Lead time by month', trend, deliveryTrends[0]!),
+    trendChart('qbr-deploys', 'Deploys per day by month', trend, deliveryTrends[1]!, 'bar'),
   )
   requireData(delivery, 'no deployments or sprints in the quarter')
 
@@ -120,14 +125,9 @@ export async function qbrReport(ctx: ReportContext): Promise<Report> {
     kpiLine(k.get('incidents_sev1_2'), { label: 'SEV-1/2 incidents', periodName }),
     kpiLine(k.get('slo_attainment'), { label: 'SLOs met', periodName }),
   ])
-  const rTrends: TrendMetric[] = [
-    { kpi: 'change_failure_rate', label: 'Change failure rate', unit: '%', scale: PERCENT },
-    { kpi: 'incidents_sev1_2', label: 'SEV-1/2 incidents', unit: 'incidents', scale: AS_IS },
-  ]
-  const rTrend = await monthlyTrend(engine, period.to, 6, rTrends, scope)
   reliability.charts.push(
-    trendChart('qbr-cfr', 'Change failure rate by month', rTrend, rTrends[0]!),
-    trendChart('qbr-incidents', 'SEV-1/2 incidents by month', rTrend, rTrends[1]!, 'bar'),
+    trendChart('qbr-cfr', 'Change failure rate by month', trend, rTrends[0]!),
+    trendChart('qbr-incidents', 'SEV-1/2 incidents by month', trend, rTrends[1]!, 'bar'),
   )
   requireData(reliability, 'no incidents or SLO data in the quarter')
 
