@@ -17,9 +17,19 @@ export function signalSymbol(signal: Signal, rich: boolean): string {
   return rich ? EMOJI[signal] : WORD[signal]
 }
 
-function lineText(line: ReportLine, symbol: string): string {
+/** ANSI colours of the signals on a terminal: the value is coloured, the symbol says it too. */
+const COLOUR: Record<Signal, string> = {
+  elite: '\x1b[32m',
+  good: '\x1b[32m',
+  watch: '\x1b[33m',
+  act: '\x1b[31m',
+  none: '\x1b[2m',
+}
+
+function lineText(line: ReportLine, symbol: string, colour = false): string {
   const extra = [line.context, line.change].filter(Boolean).join(', ')
-  return `${symbol} ${line.label}: ${line.value}${extra ? ` (${extra})` : ''}`
+  const value = colour ? `${COLOUR[line.signal]}${line.value}\x1b[0m` : line.value
+  return `${symbol} ${line.label}: ${value}${extra ? ` (${extra})` : ''}`
 }
 
 const width = (text: string) => [...text].length
@@ -64,7 +74,7 @@ export function renderTerminal(report: Report, style: TerminalStyle): string {
 function sectionBody(s: ReportSection, rich: boolean, dim: (t: string) => string): string[] {
   if (s.missing) return [dim(`No data: ${s.missing}`)]
   const out: string[] = []
-  for (const line of s.lines) out.push(lineText(line, signalSymbol(line.signal, rich)))
+  for (const line of s.lines) out.push(lineText(line, signalSymbol(line.signal, rich), rich))
   for (const table of s.tables) {
     if (out.length > 0) out.push('')
     out.push(...tableText(table, rich))
