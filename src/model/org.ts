@@ -216,14 +216,31 @@ export const raciSchema = z.strictObject({
   replaceDefault: z.boolean().default(false),
 })
 
+/** The policy gates of `engops check`, by id (their rules live in operating/gates.ts). */
+export const GATE_IDS = [
+  'service-owner',
+  'slos-and-runbooks',
+  'slos-before-ga',
+  'wip-bets',
+  'raci',
+  'okr-lint',
+  'dependency-hygiene',
+  'postmortems-overdue',
+  'postmortem-quality',
+  'change-freeze',
+  'error-budget',
+] as const
+
+export type GateId = (typeof GATE_IDS)[number]
+
 const gateSetting = z.union([
   z.boolean(),
   z.strictObject({ enabled: z.boolean().default(true), severity: z.enum(['error', 'warning']).optional() }),
 ])
 
 export const policiesSchema = z.strictObject({
-  /** Per gate id: false to disable, or { severity }. */
-  gates: z.record(z.string(), gateSetting).default({}),
+  /** Per gate id: false to disable, or { severity }. An unknown id is an error, not a silent no-op. */
+  gates: z.partialRecord(z.enum(GATE_IDS), gateSetting).default({}),
   /** Service tiers that need SLOs and a runbook. */
   sloTiers: z.array(z.number().int().min(1).max(4)).default([1, 2]),
   /** Active initiatives ("bets") a team may own at once. */

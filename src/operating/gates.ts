@@ -7,7 +7,7 @@
  */
 import { orgDay } from '../metrics/calendar.js'
 import { postmortemDone } from '../metrics/reliability.js'
-import type { OrgFile } from '../model/org.js'
+import type { GateId, OrgFile } from '../model/org.js'
 import type { Deployment, Incident, Severity } from '../model/types.js'
 import type { DependencyMap } from './dependencies.js'
 import { betsPerTeam } from './initiatives.js'
@@ -34,7 +34,7 @@ export interface GateResult {
 }
 
 export interface GateDefinition {
-  id: string
+  id: GateId
   title: string
   severity: GateSeverity
   needsData: boolean
@@ -169,12 +169,6 @@ function settingFor(
   if (given === undefined) return { enabled: true, severity: gate.severity }
   if (typeof given === 'boolean') return { enabled: given, severity: gate.severity }
   return { enabled: given.enabled, severity: given.severity ?? gate.severity }
-}
-
-/** Unknown gate ids in `policies.gates`: a typo would silently disable nothing. */
-export function unknownGateIds(org: Pick<OrgFile, 'policies'>): string[] {
-  const known = new Set(GATES.map((g) => g.id))
-  return Object.keys(org.policies.gates).filter((id) => !known.has(id))
 }
 
 export function runGates(org: OrgFile, inputs: GateInputs, data: GateData | null): GateResult[] {

@@ -4,10 +4,11 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { parseConfig } from '../config/load-config.js'
+import { GATE_IDS } from '../model/org.js'
 import { auditMeetings, auditTools } from './audits.js'
 import { analyzeDependencies, dependenciesDot, dependenciesMermaid, findCycles } from './dependencies.js'
 import { evaluateExperiment, mannWhitney, normalCdf } from './experiments.js'
-import { budgetExhaustedAt, runGates } from './gates.js'
+import { budgetExhaustedAt, GATES, runGates } from './gates.js'
 import { evaluateInitiatives } from './initiatives.js'
 import { diagnoseLeadTime } from './insights.js'
 import { assessAgileMaturity, assessIncidentMaturity } from './maturity.js'
@@ -429,6 +430,28 @@ describe('gates', () => {
     expect(results.find((r) => r.id === 'wip-bets')!.findings[0]!.message).toBe(
       '3 active initiatives (i1, i2, i3); at most 2',
     )
+  })
+
+  test('every gate has a rule, and a typo in policies.gates is a config error with its line', () => {
+    expect(GATES.map((g) => g.id)).toEqual([...GATE_IDS])
+    expect(() =>
+      parseConfig('org: { name: X }\npolicies:\n  gates:\n    slo-before-ga: false\n', 'typo.yaml'),
+    ).toThrow(
+      expect.objectContaining({
+        details: [
+          { file: 'typo.yaml', line: 4, path: 'policies.gates', message: 'unknown field "slo-before-ga"' },
+        ],
+      }),
+    )
+    const off = parseConfig(
+      'org: { name: X }\npolicies:\n  gates:\n    slos-before-ga: false\n',
+      'off.yaml',
+    ).org
+    const map = analyzeDependencies(off, 0, { excuseDays: 14, hubThreshold: 3 })
+    const gate = runGates(off, { raciProblems: [], okrFindings: [], dependencies: map }, null).find(
+      (g) => g.id === 'slos-before-ga',
+    )
+    expect(gate).toMatchObject({ status: 'skipped', reason: 'disabled in policies.gates' })
   })
 
   test('the error budget runs out at the first sample whose bad events exceed the window budget', () => {
