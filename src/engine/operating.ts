@@ -110,9 +110,16 @@ export async function recordCheckIn(engine: Engine, input: CheckInInput): Promis
     ...(input.comment !== undefined ? { comment: input.comment } : {}),
     ...(input.by !== undefined ? { by: input.by } : {}),
   }
+  // Validated and stored like any event (a bad value is refused with its field).
   await engine.ingestText(JSON.stringify(event), 'check-in', 'cli')
-  const saved = (await checkIns(engine)).filter((c) => c.kr === input.kr && c.at === at)
-  return saved.at(-1)!
+  return {
+    kr: input.kr,
+    value: input.value ?? null,
+    confidence: (input.confidence?.toLowerCase() as CheckIn['confidence']) ?? null,
+    comment: input.comment ?? null,
+    at,
+    by: input.by?.trim() ?? null,
+  }
 }
 
 const TIME_UNITS: Record<string, number> = {
@@ -237,7 +244,6 @@ export async function topology(engine: Engine, now: number): Promise<Topology> {
   }
   return analyzeTopology(org, {
     now,
-    timeZone: org.org.timezone,
     changesByService,
     changesByPerson,
     incidentLeadsByService,

@@ -303,7 +303,6 @@ describe('RACI', () => {
 describe('topology', () => {
   const evidence = (changes: Record<string, Record<string, number>>): TopologyEvidence => ({
     now: at('2025-05-20T00:00:00Z'),
-    timeZone: 'UTC',
     changesByService: new Map(Object.entries(changes).map(([s, m]) => [s, new Map(Object.entries(m))])),
     changesByPerson: new Map(
       Object.entries(

@@ -32,7 +32,6 @@ const TEMPORARY_DAYS: Record<string, number | null> = {
 
 export interface TopologyEvidence {
   now: number
-  timeZone: string
   /** Changes (non-merge commits) per service and person in the look-back window. */
   changesByService: ReadonlyMap<string, ReadonlyMap<string, number>>
   /** Changes per person in the same window (all repositories). */

@@ -347,14 +347,11 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
         request: { query: atQuery },
         responses: ok(Json, view.summary),
       }),
-      async (c) =>
-        c.json(
-          {
-            at: iso(nowOf(engine, c.req.valid('query').at)),
-            data: await view.run(nowOf(engine, c.req.valid('query').at)),
-          } as never,
-          200,
-        ),
+      async (c) => {
+        // One instant for the answer and the "at" it reports.
+        const now = nowOf(engine, c.req.valid('query').at)
+        return c.json({ at: iso(now), data: await view.run(now) } as never, 200)
+      },
     )
   }
 
