@@ -144,7 +144,35 @@ export function inKrUnit(value: number, kpi: KpiDefinition, unit: string | undef
 }
 
 /** Objectives judged now, with KRs bound to metrics read live from the scoreboard. */
-export async function okrTree(engine: Engine, now: number, live = true): Promise<ObjectiveStatus[]> {
+/**
+ * Answers that several views of one question share (a report asks for the OKR tree through its
+ * OKR table, its initiatives, its insights and its risks): computed once per engine, instant and
+ * data version.
+ */
+const shared = new WeakMap<Engine, Map<string, { version: number; value: Promise<unknown> }>>()
+
+function once<T>(engine: Engine, key: string, compute: () => Promise<T>): Promise<T> {
+  let answers = shared.get(engine)
+  if (!answers) {
+    answers = new Map()
+    shared.set(engine, answers)
+  }
+  const hit = answers.get(key)
+  if (hit && hit.version === engine.dataVersion) return hit.value as Promise<T>
+  const value = compute()
+  answers.delete(key)
+  answers.set(key, { version: engine.dataVersion, value })
+  // A server asks with a new "now" on every request: keep only the most recent answers.
+  if (answers.size > 32) answers.delete(answers.keys().next().value as string)
+  value.catch(() => answers.delete(key))
+  return value
+}
+
+export function okrTree(engine: Engine, now: number, live = true): Promise<ObjectiveStatus[]> {
+  return once(engine, `okrs:${now}:${live}`, () => computeOkrTree(engine, now, live))
+}
+
+async function computeOkrTree(engine: Engine, now: number, live: boolean): Promise<ObjectiveStatus[]> {
   const org = engine.org
   const teams = new Set(org.teams.map((t) => t.id))
   const services = new Set(org.services.map((s) => s.id))
@@ -255,7 +283,11 @@ export async function topology(engine: Engine, now: number): Promise<Topology> {
 }
 
 /** The SLOs of the org with their current window status and when their budget ran out. */
-async function budgets(
+function budgets(engine: Engine, now: number) {
+  return once(engine, `budgets:${now}`, () => computeBudgets(engine, now))
+}
+
+async function computeBudgets(
   engine: Engine,
   now: number,
 ): Promise<(BudgetView & { owner: string; tier: number; exhaustedAt: number | null })[]> {
