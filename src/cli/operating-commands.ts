@@ -4,10 +4,10 @@
  * without a store) read only the org file.
  */
 import { existsSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { relative } from 'node:path'
 import { type Command, Option } from 'commander'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
-import { defaultDbPath } from '../engine/engine.js'
+import { dbPathFor } from '../engine/engine.js'
 import {
   audits,
   dependencyMap,
@@ -398,8 +398,7 @@ export function registerOperatingCommands(program: Command): void {
 
 function hasStore(command: Command, config: LoadedConfig): boolean {
   const options = command.optsWithGlobals<GlobalOptions>()
-  const db = options.db || process.env.ENGOPS_DB || defaultDbPath(config.file)
-  return existsSync(resolve(db))
+  return existsSync(dbPathFor(config.file, options.db))
 }
 
 const xml = (text: string) =>

@@ -115,6 +115,11 @@ export function previousOf(period: Period, zone: string): Period {
   return { from: period.from - (period.to - period.from), to: period.from }
 }
 
+/** The store an org file uses: --db, else $ENGOPS_DB, else .engops/engops.db beside the file. */
+export function dbPathFor(configFile: string, db?: string): string {
+  return db || process.env.ENGOPS_DB || defaultDbPath(configFile)
+}
+
 export function defaultDbPath(configFile: string): string {
   return join(dirname(resolve(configFile)), '.engops', 'engops.db')
 }
@@ -159,7 +164,7 @@ export class Engine {
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const configFile = resolve(options.config ?? CONFIG_FILE_NAME)
     const config = loadConfigFile(configFile)
-    const dbFile = options.db || process.env.ENGOPS_DB || defaultDbPath(configFile)
+    const dbFile = dbPathFor(configFile, options.db)
     const store = await Store.open(dbFile)
     return new Engine(config, store)
   }
