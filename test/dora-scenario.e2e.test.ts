@@ -177,6 +177,7 @@ describe('DORA on a hand-computed history', () => {
       perMonth: (8 / 31) * (365.25 / 12),
       deployDays: 6,
       tier: 'high',
+      covered: true,
     })
     // Changes c1..c9 (c0 is outside the first deployment's look-back):
     // 26h 27h 21h 1h 3h 1h 1h 1h 2h → sorted 1,1,1,1,2,3,21,26,27 h.

@@ -63,6 +63,9 @@ afterAll(async () => {
 
 function golden(file: string, actual: string): void {
   const path = join(GOLDEN, file)
+  // In CI a missing golden is a failure and nothing is written: a golden is reviewed, never made there.
+  if (!existsSync(path) && process.env.CI === 'true' && !process.env.UPDATE_GOLDEN)
+    throw new Error(`missing golden ${file} (CI): generate it locally with UPDATE_GOLDEN=1 and review it`)
   if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
     mkdirSync(GOLDEN, { recursive: true })
     writeFileSync(path, actual)

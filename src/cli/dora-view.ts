@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatPercent,
   formatRate,
+  localDay,
   type Style,
   tierName,
   tierSymbol,
@@ -15,8 +16,8 @@ import {
 export function renderDora(answer: DoraAnswer, orgName: string, style: Style): string {
   const { summary: s, scope } = answer
   const scopeText = scope.kind === 'org' ? `${orgName} (organization)` : `${scope.kind} ${scope.id}`
-  const from = s.period.from.slice(0, 10)
-  const to = s.period.to.slice(0, 10)
+  const from = localDay(Date.parse(s.period.from), style)
+  const to = localDay(Date.parse(s.period.to), style)
   const lines: string[] = []
   lines.push(bold(`DORA metrics — ${scopeText}`, style))
   lines.push(
@@ -33,7 +34,9 @@ export function renderDora(answer: DoraAnswer, orgName: string, style: Style): s
     row(
       df.tier,
       'Deployment frequency',
-      `${formatRate(df.perDay)} (${formatCount(df.deployments)} deploys, ${df.deployDays} deploy-days)`,
+      df.covered
+        ? `${formatRate(df.perDay)} (${formatCount(df.deployments)} deploys, ${df.deployDays} deploy-days)`
+        : 'no data: no production deployments recorded for this scope by the period’s end',
     ),
   )
   const lt = s.leadTime

@@ -2,7 +2,7 @@
 import type { KpiAnswer, Scorecard } from '../engine/engine.js'
 import type { KpiResult, Status } from '../metrics/kpi-status.js'
 import { formatTarget, formatValue, trendText } from '../report/format.js'
-import { bold, dim, type Style } from './output.js'
+import { bold, dim, localDay, type Style } from './output.js'
 
 const STATUS: Record<Status, [rich: string, plain: string]> = {
   green: ['✅', '[green] '],
@@ -49,8 +49,8 @@ function header(
 ): string[] {
   const scope =
     answer.scope.kind === 'org' ? `${orgName} (organization)` : `${answer.scope.kind} ${answer.scope.id}`
-  const from = new Date(answer.period.from).toISOString().slice(0, 10)
-  const to = new Date(answer.period.to).toISOString().slice(0, 10)
+  const from = localDay(answer.period.from, style)
+  const to = localDay(answer.period.to, style)
   return [
     bold(`${title} — ${scope}`, style),
     dim(`${from} → ${to} (to exclusive) · trends against the period before`, style),

@@ -176,7 +176,7 @@ export function buildProgram(): Command {
           if (options.json) {
             return json(doraJson(answer, options.explain))
           }
-          const style = styleFor(process.stdout)
+          const style = styleFor(process.stdout, engine.org.org.timezone)
           out(renderDora(answer, engine.org.org.name, style))
           if (options.explain) out(renderDoraExplanation(answer, style))
         })
@@ -214,7 +214,7 @@ export function buildProgram(): Command {
               { ...answer, kpis },
               engine.org.org.name,
               `${description[0]!.toUpperCase()}${description.slice(1)}`,
-              styleFor(process.stdout),
+              styleFor(process.stdout, engine.org.org.timezone),
               options.explain,
             ),
           )
@@ -237,7 +237,7 @@ export function buildProgram(): Command {
             answer,
             engine.org.org.name,
             'Engineering KPIs',
-            styleFor(process.stdout),
+            styleFor(process.stdout, engine.org.org.timezone),
             options.explain,
           ),
         )
@@ -254,7 +254,14 @@ export function buildProgram(): Command {
       const scope = engine.resolveScope(options)
       const period = engine.resolvePeriod(options)
       if (options.json) return json({ scope, period: isoPeriod(period), ...card })
-      out(renderScorecard(card, { scope, period }, engine.org.org.name, styleFor(process.stdout)))
+      out(
+        renderScorecard(
+          card,
+          { scope, period },
+          engine.org.org.name,
+          styleFor(process.stdout, engine.org.org.timezone),
+        ),
+      )
     })
   })
 
@@ -293,7 +300,7 @@ export function buildProgram(): Command {
           )
           if (options.quiet) return
           const answer = await engine.dora({ now: demo.now })
-          out(renderDora(answer, engine.org.org.name, styleFor(process.stdout)))
+          out(renderDora(answer, engine.org.org.name, styleFor(process.stdout, engine.org.org.timezone)))
           out(
             `Try: npx engops --config ${relative(process.cwd(), demo.configFile)} metrics dora --team beta --explain`,
           )

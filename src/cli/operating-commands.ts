@@ -103,7 +103,9 @@ export function registerOperatingCommands(program: Command): void {
         const shown = options.team ? all.filter((o) => o.owner === options.team) : all
         if (options.json)
           return json({ at: new Date(now).toISOString(), objectives: shown.map(({ children, ...o }) => o) })
-        out(renderOkrStatus(shown, engine.org.org.name, now, styleFor(process.stdout)))
+        out(
+          renderOkrStatus(shown, engine.org.org.name, now, styleFor(process.stdout, engine.org.org.timezone)),
+        )
       })
     })
 
@@ -114,7 +116,13 @@ export function registerOperatingCommands(program: Command): void {
         const now = nowOf(options.at, engine.org.org.timezone)
         const roots = await okrTree(engine, now)
         if (options.json) return json({ at: new Date(now).toISOString(), tree: roots })
-        out(renderOkrTree(roots, options.format === 'mermaid', styleFor(process.stdout)))
+        out(
+          renderOkrTree(
+            roots,
+            options.format === 'mermaid',
+            styleFor(process.stdout, engine.org.org.timezone),
+          ),
+        )
       })
     })
 
@@ -131,7 +139,7 @@ export function registerOperatingCommands(program: Command): void {
           : await withEngine(command, (engine) => okrLint(engine, now))
       const where = whereIn(config)
       if (options.json) json({ findings: findings.map((f) => ({ ...f, where: where(f.path) })) })
-      else out(renderLint(findings, where, styleFor(process.stdout)))
+      else out(renderLint(findings, where, styleFor(process.stdout, config.org.org.timezone)))
       if (findings.length > 0) process.exitCode = 1
     })
 
@@ -193,7 +201,7 @@ export function registerOperatingCommands(program: Command): void {
       const now = nowOf(options.at, engine.org.org.timezone)
       const list = await initiatives(engine, now)
       if (options.json) return json({ at: new Date(now).toISOString(), initiatives: list })
-      out(renderInitiatives(list, styleFor(process.stdout)))
+      out(renderInitiatives(list, styleFor(process.stdout, engine.org.org.timezone)))
     })
   })
 
@@ -212,7 +220,7 @@ export function registerOperatingCommands(program: Command): void {
       if (options.json || options.format === 'json') return json({ at: new Date(now).toISOString(), ...map })
       if (options.format === 'mermaid') return out(dependenciesMermaid(map, config.org))
       if (options.format === 'dot') return out(dependenciesDot(map, config.org))
-      out(renderDeps(map, styleFor(process.stdout)))
+      out(renderDeps(map, styleFor(process.stdout, config.org.org.timezone)))
     })
 
   program
@@ -274,7 +282,7 @@ export function registerOperatingCommands(program: Command): void {
             built.matrix,
             options.check ? problems : [],
             (name) => where(['raci', 'responsibilities', name]),
-            styleFor(process.stdout),
+            styleFor(process.stdout, config.org.org.timezone),
           ),
         )
       },
@@ -292,7 +300,7 @@ export function registerOperatingCommands(program: Command): void {
         const result = await topology(engine, now)
         if (options.json) return json({ at: new Date(now).toISOString(), ...result })
         if (options.format === 'mermaid') return out(topologyMermaid(engine.org, result))
-        out(renderTopology(result, styleFor(process.stdout)))
+        out(renderTopology(result, styleFor(process.stdout, engine.org.org.timezone)))
       })
     })
 
@@ -303,7 +311,7 @@ export function registerOperatingCommands(program: Command): void {
       const now = nowOf(options.at, engine.org.org.timezone)
       const result = await maturity(engine, now)
       if (options.json) return json({ at: new Date(now).toISOString(), assessments: result })
-      out(renderMaturity(result, styleFor(process.stdout)))
+      out(renderMaturity(result, styleFor(process.stdout, engine.org.org.timezone)))
     })
   })
 
@@ -337,7 +345,7 @@ export function registerOperatingCommands(program: Command): void {
             })),
           })
         } else if (options.format === 'junit') out(junit(results, where))
-        else out(renderChecks(results, where, styleFor(process.stdout)))
+        else out(renderChecks(results, where, styleFor(process.stdout, config.org.org.timezone)))
         if (failed) process.exitCode = 1
       },
     )
@@ -354,7 +362,7 @@ export function registerOperatingCommands(program: Command): void {
         }
         const results = (await experiments(engine)).filter((r) => !id || r.id === id)
         if (options.json) return json({ experiments: results })
-        out(renderExperiments(results, styleFor(process.stdout)))
+        out(renderExperiments(results, styleFor(process.stdout, engine.org.org.timezone)))
       })
     })
 
@@ -368,7 +376,9 @@ export function registerOperatingCommands(program: Command): void {
       const config = configOf(command)
       const result = audits(config.org)
       if (options.json) return json(kind === 'meetings' ? result.meetings : result.tools)
-      out(renderAudit(kind, result, config.org.org.currency, styleFor(process.stdout)))
+      out(
+        renderAudit(kind, result, config.org.org.currency, styleFor(process.stdout, config.org.org.timezone)),
+      )
     })
 
   atOption(
@@ -378,7 +388,7 @@ export function registerOperatingCommands(program: Command): void {
       const now = nowOf(options.at, engine.org.org.timezone)
       const list = await risks(engine, now)
       if (options.json) return json({ at: new Date(now).toISOString(), risks: list })
-      out(renderRisks(list, styleFor(process.stdout)))
+      out(renderRisks(list, styleFor(process.stdout, engine.org.org.timezone)))
     })
   })
 
@@ -391,7 +401,7 @@ export function registerOperatingCommands(program: Command): void {
       const now = nowOf(options.at, engine.org.org.timezone)
       const list = await insights(engine, now)
       if (options.json) return json({ at: new Date(now).toISOString(), insights: list })
-      out(renderInsights(list, styleFor(process.stdout)))
+      out(renderInsights(list, styleFor(process.stdout, engine.org.org.timezone)))
     })
   })
 }
@@ -401,8 +411,14 @@ function hasStore(command: Command, config: LoadedConfig): boolean {
   return existsSync(dbPathFor(config.file, options.db))
 }
 
+/**
+ * Text for XML 1.0: markup escaped, and the characters XML 1.0 forbids (control characters other
+ * than tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF) replaced by U+FFFD,
+ * because an org-file string may hold them and a CI parser rejects the whole report otherwise.
+ */
 const xml = (text: string) =>
   text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -13,7 +13,7 @@ import type { LintFinding, ObjectiveStatus, OkrStatus } from '../operating/okrs.
 import type { RaciMatrix, RaciProblem } from '../operating/raci.js'
 import { RACI_ROLE_NAMES } from '../operating/raci.js'
 import type { Topology } from '../operating/topology.js'
-import { bold, dim, type Style } from './output.js'
+import { bold, dim, localDay, type Style } from './output.js'
 
 export type Where = (path: (string | number)[] | undefined) => string | null
 
@@ -41,7 +41,6 @@ const OKR_LIGHT: Record<OkrStatus, Light> = {
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
-const day = (epoch: number | null) => (epoch === null ? '—' : new Date(epoch).toISOString().slice(0, 10))
 const num = (x: number | null) =>
   x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/0+$/, '')
 
@@ -52,7 +51,7 @@ export function renderOkrStatus(
   style: Style,
 ): string {
   if (objectives.length === 0) return 'No OKRs in engops.yaml (add an okrs: section).'
-  const lines = [bold(`OKRs — ${org} — ${day(now)}`, style), '']
+  const lines = [bold(`OKRs — ${org} — ${localDay(now, style)}`, style), '']
   for (const o of objectives) {
     const flag = o.escalate ? ' ⚠ escalate' : ''
     lines.push(
@@ -69,7 +68,7 @@ export function renderOkrStatus(
       )
       if (kr.lastCheckIn?.comment)
         lines.push(
-          `      ${dim(`“${kr.lastCheckIn.comment}” — ${kr.lastCheckIn.by ?? 'check-in'} ${day(kr.lastCheckIn.at)}`, style)}`,
+          `      ${dim(`“${kr.lastCheckIn.comment}” — ${kr.lastCheckIn.by ?? 'check-in'} ${localDay(kr.lastCheckIn.at, style)}`, style)}`,
         )
     }
     lines.push('')
@@ -130,7 +129,8 @@ export function renderInitiatives(list: readonly InitiativeStatus[], style: Styl
   if (list.length === 0) return 'No initiatives in engops.yaml.'
   const lines = [bold('Initiative tracker', style), '']
   for (const i of list) {
-    const timeline = i.start !== null || i.end !== null ? ` · ${day(i.start)} → ${day(i.end)}` : ''
+    const timeline =
+      i.start !== null || i.end !== null ? ` · ${localDay(i.start, style)} → ${localDay(i.end, style)}` : ''
     lines.push(
       `${light(HEALTH_LIGHT[i.health], style)} ${bold(i.name, style)} — ${i.owner} · ${i.health}${i.health !== i.declared ? ` (declared ${i.declared})` : ''}${timeline}${i.watermelon ? ' 🍉 watermelon' : ''}`,
     )

@@ -3,13 +3,21 @@
  * on a terminal, plain ASCII when piped, and human durations.
  */
 import type { Tier } from '../metrics/benchmarks.js'
+import { dayKey } from '../metrics/calendar.js'
 
+/** How a view shows things: colour and symbols on a terminal, and dates in the org's time zone. */
 export interface Style {
   rich: boolean
+  timeZone: string
 }
 
-export function styleFor(stream: NodeJS.WriteStream): Style {
-  return { rich: Boolean(stream.isTTY) && !process.env.NO_COLOR }
+export function styleFor(stream: NodeJS.WriteStream, timeZone: string): Style {
+  return { rich: Boolean(stream.isTTY) && !process.env.NO_COLOR, timeZone }
+}
+
+/** The org-local calendar day of an instant (`—` for none): the date a user typed or reads on a wall calendar. */
+export function localDay(epoch: number | null, style: Style): string {
+  return epoch === null ? '—' : dayKey(epoch, style.timeZone)
 }
 
 const SYMBOLS: Record<Tier | 'none', [rich: string, plain: string]> = {

@@ -66,7 +66,7 @@ export function registerReportCommand(program: Command): void {
           await printPdf(renderHtml(report), options.out!)
           process.stderr.write(`wrote ${options.out}\n`)
         } else {
-          const rich = format === 'terminal' && !options.out && styleFor(process.stdout).rich
+          const rich = format === 'terminal' && !options.out && styleFor(process.stdout, 'UTC').rich
           const text = renderReport(report, format, rich)
           if (options.out) {
             writeFileSync(options.out, text)

@@ -8,7 +8,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
-import { type OrgFile, orgFileSchema } from '../model/org.js'
+import { type OrgFile, orgFileSchema, withMembership } from '../model/org.js'
 
 export const CONFIG_FILE_NAME = 'engops.yaml'
 
@@ -69,7 +69,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     message,
   }))
   if (problems.length > 0) throw invalid(file, problems)
-  return { file, org: parsed.data, lineOf }
+  return { file, org: withMembership(parsed.data), lineOf }
 }
 
 function invalid(file: string, details: ErrorDetail[]): EngopsError {
@@ -138,6 +138,9 @@ export function checkReferences(org: OrgFile): ReferenceProblem[] {
   })
   org.services.forEach((service, i) => {
     expect(teams, 'team', service.owner, ['services', i, 'owner'])
+    service.onCallPeople.forEach((person, j) => {
+      expect(people, 'person', person, ['services', i, 'onCallPeople', j])
+    })
   })
   org.slos.forEach((slo, i) => {
     expect(services, 'service', slo.service, ['slos', i, 'service'])

@@ -505,7 +505,7 @@ export async function insights(engine: Engine, now: number): Promise<Insight[]> 
       })
       series.push({ from: period.from, to: period.to, leadTime: answer.summary.leadTime })
     }
-    const insight = diagnoseLeadTime(team.id, series)
+    const insight = diagnoseLeadTime(team.id, series, engine.org.org.timezone)
     if (insight) found.push(insight)
   }
   found.push(...diagnoseOkrs(flattenOkrs(await okrTree(engine, now))))

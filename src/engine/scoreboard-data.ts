@@ -2,7 +2,7 @@
  * Loading and scoping for the scoreboard: every row the KPI catalog needs, read once, then cut
  * down to an org, team or service scope. The metric code itself lives in metrics/.
  */
-import { dayKey, localMidnight, type Period, wallClock } from '../metrics/calendar.js'
+import { OrgCalendar, orgDay, type Period } from '../metrics/calendar.js'
 import type { DoraSummary } from '../metrics/dora.js'
 import { isDocPath } from '../metrics/dx.js'
 import type { ScoreboardInput } from '../metrics/scoreboard.js'
@@ -22,7 +22,6 @@ import type {
   WorkItemEvent,
 } from '../model/events.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
-import { parseIsoTime } from '../model/time.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import type { Store } from '../store/store.js'
 import type { IdentityResolver } from './identity.js'
@@ -184,12 +183,6 @@ export async function loadScoreboardData(
 
 export type ScopeKind = { kind: 'org' } | { kind: 'team'; id: string } | { kind: 'service'; id: string }
 
-function toDay(date: string | Date | undefined): number | null {
-  if (date === undefined) return null
-  if (date instanceof Date) return date.getTime()
-  return parseIsoTime(date) ?? null
-}
-
 /** The scoreboard input of one scope and period. */
 export function scopeInput(
   data: ScoreboardData,
@@ -216,13 +209,9 @@ export function scopeInput(
   const inServices = scope.kind === 'org' ? () => true : (service: string) => serviceIds.has(service)
   const inTeams =
     scope.kind === 'org' ? () => true : (team: string | undefined) => team !== undefined && teamIds.has(team)
-  // The scope's people: those whose team is in scope, and the listed members of its teams.
-  const members = new Set(
-    org.people.filter((p) => p.team !== undefined && teamIds.has(p.team)).map((p) => p.id),
-  )
-  for (const team of org.teams) if (teamIds.has(team.id)) for (const id of team.members) members.add(id)
-  const engineers =
-    scope.kind === 'org' ? org.people.filter((p) => p.team !== undefined).length : members.size
+  // The scope's people: the members of its teams (org: everyone in a team; see `withMembership`).
+  const members = new Set(org.teams.filter((t) => teamIds.has(t.id)).flatMap((t) => t.members))
+  const rota = new Set(services.flatMap((s) => s.onCallPeople))
   const wipLimits = org.teams.filter((t) => teamIds.has(t.id)).map((t) => t.wipLimit)
   const wipLimit =
     wipLimits.length > 0 && wipLimits.every((l) => l !== undefined)
@@ -247,9 +236,14 @@ export function scopeInput(
       firstDeploy: deployTimes.length ? Math.min(...deployTimes) : null,
     })
   }
-  const docChanges = new Map<string, number>()
-  for (const doc of data.docChanges)
-    if (repos.has(doc.repo)) docChanges.set(`${doc.repo}:${doc.path}`, doc.changedAt)
+  const docChanges = new Map<string, number[]>()
+  for (const doc of data.docChanges) {
+    if (!repos.has(doc.repo)) continue
+    const key = `${doc.repo}:${doc.path}`
+    const times = docChanges.get(key)
+    if (times) times.push(doc.changedAt)
+    else docChanges.set(key, [doc.changedAt])
+  }
   return {
     period,
     dora,
@@ -266,6 +260,8 @@ export function scopeInput(
         service: s.service,
         objective: s.objective,
         window: s.window as SloWindow,
+        sli: s.sli,
+        timesliceTarget: s.timesliceTarget,
         samples: ix.sli.get(s.id) ?? [],
       })),
     personEvents:
@@ -285,12 +281,18 @@ export function scopeInput(
     docChanges,
     services: services.map((s) => ({ id: s.id, lifecycle: s.lifecycle, pavedRoad: s.pavedRoad })),
     serviceFirsts: firsts,
-    engineers,
-    teams: teamIds.size,
+    people: org.people
+      .filter((p) => members.has(p.id))
+      .map((p) => ({ id: p.id, start: orgDay(p.start, zone), end: orgDay(p.end, zone) })),
+    onCall: {
+      people: rota.size > 0 ? rota.size : null,
+      teams: new Set(services.map((s) => s.owner)).size,
+    },
+    orgTeams: org.teams.map((t) => t.id),
     wipLimit,
     dependencies: org.dependencies
       .filter((d) => scope.kind === 'org' || teamIds.has(d.consumer))
-      .map((d) => ({ status: d.status, opened: toDay(d.opened) })),
+      .map((d) => ({ status: d.status, opened: orgDay(d.opened, zone) })),
     allocationPlan: org.org.capacityAllocation,
     loadedCostPerEngineer: org.org.loadedCostPerEngineer ?? null,
     sameAuthor: identities.same,
@@ -298,14 +300,6 @@ export function scopeInput(
       const merges = data.mergesByPerson.get(identities.key(person)) ?? []
       return merges.find((at) => at >= after) ?? null
     },
-    dayOfWeek: (at) => new Date(`${dayKey(at, zone)}T00:00:00Z`).getUTCDay(),
-    endOfDay: (at) => {
-      const w = wallClock(at, zone)
-      return localMidnight(w.year, w.month, w.day + 1, zone)
-    },
-    monthStart: (at) => {
-      const w = wallClock(at, zone)
-      return localMidnight(w.year, w.month, 1, zone)
-    },
+    calendar: new OrgCalendar(zone, org.org.fiscalYearStartMonth),
   }
 }

@@ -86,7 +86,7 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAUL
           sha: event.sha,
           kind: event.kind,
           labels: event.labels,
-          regression: event.regression,
+          regression: event.regression ?? null,
           extra,
         })
         break

@@ -63,7 +63,7 @@ export async function ingestReleaseTags(
       sha,
       kind: 'regular',
       labels: ['tag'],
-      regression: false,
+      regression: null,
     })
   }
   await writer.upsertDeployments(deployments)

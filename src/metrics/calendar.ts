@@ -150,6 +150,108 @@ export function quarterPeriod(label: string, fiscalYearStartMonth: number, timeZ
   }
 }
 
+/**
+ * The organization's calendar: its time zone and fiscal year. Every calendar question of the
+ * metrics (what day, week, month or quarter an instant is in, how many calendar days a period
+ * has) goes through one of these, so no module buckets in UTC or divides by elapsed hours.
+ */
+export class OrgCalendar {
+  constructor(
+    readonly timeZone: string,
+    readonly fiscalYearStartMonth = 1,
+  ) {}
+
+  /** 'YYYY-MM-DD' of the instant, in the zone. */
+  day(at: number): string {
+    return dayKey(at, this.timeZone)
+  }
+
+  /** 'YYYY-MM' of the instant, in the zone. */
+  month(at: number): string {
+    return this.day(at).slice(0, 7)
+  }
+
+  /** 0 = Sunday … 6 = Saturday, in the zone. */
+  dayOfWeek(at: number): number {
+    return new Date(`${this.day(at)}T00:00:00Z`).getUTCDay()
+  }
+
+  /** The local midnight that ends the instant's day. */
+  endOfDay(at: number): number {
+    const w = wallClock(at, this.timeZone)
+    return localMidnight(w.year, w.month, w.day + 1, this.timeZone)
+  }
+
+  /** The local midnight that starts the instant's month. */
+  monthStart(at: number): number {
+    const w = wallClock(at, this.timeZone)
+    return localMidnight(w.year, w.month, 1, this.timeZone)
+  }
+
+  /** The calendar month containing the instant, as a period. */
+  monthOf(at: number): Period {
+    const w = wallClock(at, this.timeZone)
+    return {
+      from: localMidnight(w.year, w.month, 1, this.timeZone),
+      to: localMidnight(w.year, w.month + 1, 1, this.timeZone),
+    }
+  }
+
+  /** Months ('YYYY-MM') whose first local day falls in the period: the business months it covers. */
+  monthsIn(period: Period): string[] {
+    const months: string[] = []
+    const first = wallClock(period.from, this.timeZone)
+    let year = first.year
+    let month = first.month
+    if (localMidnight(year, month, 1, this.timeZone) < period.from) month++
+    for (;;) {
+      const start = localMidnight(year, month, 1, this.timeZone)
+      if (start >= period.to) break
+      months.push(this.month(start))
+      month++
+      if (month > 12) {
+        month = 1
+        year++
+      }
+    }
+    return months
+  }
+
+  /** The period of a fiscal quarter label such as `2025-Q2` (see `quarterPeriod`). */
+  quarter(label: string): Period {
+    return quarterPeriod(label, this.fiscalYearStartMonth, this.timeZone)
+  }
+
+  /** The period with its length in calendar days, for per-day, per-week and per-month rates. */
+  span(period: Period): CalendarPeriod {
+    return { from: period.from, to: period.to, days: periodDays(period, this.timeZone) }
+  }
+}
+
+/**
+ * A period with its length in calendar days in the org's zone: a week that contains a DST change
+ * is still 7 days, a March 31. Rates per week divide by `days / 7`, per month by
+ * `days / DAYS_PER_MONTH`.
+ */
+export interface CalendarPeriod extends Period {
+  days: number
+}
+
+/** The mean length of a month in days (365.25 / 12), for per-month rates over arbitrary periods. */
+export const DAYS_PER_MONTH = 365.25 / 12
+
+/** Calendar weeks and months of a period (0 for an empty one). */
+export const weeksOf = (period: CalendarPeriod) => period.days / 7
+export const monthsOf = (period: CalendarPeriod) => period.days / DAYS_PER_MONTH
+
+/**
+ * Whole calendar days from `since` to `at` in the zone (never negative): the age of an open
+ * dependency, the same for `engops deps` and the dependency-aging KPI.
+ */
+export function ageInDays(since: number, at: number, timeZone: string): number {
+  return Math.max(0, Math.floor(periodDays({ from: since, to: at }, timeZone)))
+}
+
 /** An optional org-file date as epoch ms, or null when absent or not a date. */
 export function orgDay(value: string | Date | undefined, timeZone: string): number | null {
   if (value === undefined) return null

@@ -21,22 +21,10 @@ export interface CostSummary {
   toolingPerEngineer: number | null
 }
 
-/** Months (YYYY-MM) whose first day falls in [from, to). */
-export function monthsBetween(from: number, to: number): string[] {
-  const months: string[] = []
-  const d = new Date(from)
-  let cursor = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
-  if (cursor < from) cursor = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
-  while (cursor < to) {
-    const c = new Date(cursor)
-    months.push(c.toISOString().slice(0, 7))
-    cursor = Date.UTC(c.getUTCFullYear(), c.getUTCMonth() + 1, 1)
-  }
-  return months
-}
-
 /**
- * `loadedCostPerEngineer` (yearly) stands in for headcount cost when no headcount records exist.
+ * `months` are the business months (YYYY-MM) of the period in the org's calendar
+ * (`OrgCalendar.monthsIn`). `loadedCostPerEngineer` (yearly) stands in for headcount cost when
+ * no headcount records exist.
  */
 export function computeCost(
   costs: readonly CostEvent[],

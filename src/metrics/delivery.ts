@@ -4,41 +4,42 @@
  * commitment), and roadmap predictability (points committed to a quarter that were done by its end).
  */
 import type { SprintEvent, WorkItemEvent } from '../model/events.js'
-import { inPeriod, type Period } from './calendar.js'
+import { inPeriod, type OrgCalendar, type Period } from './calendar.js'
 import { doneAt } from './flow.js'
 import { mean, ratio, sum } from './stats.js'
 
 export interface DeliverySummary {
   sprints: number
   velocity: { mean: number | null; perSprint: { id: string; team: string; completed: number }[] }
-  predictability: { committed: number; completedCommitted: number; rate: number | null }
+  /**
+   * Over the sprints that report how much of their commitment was completed (`completedCommitted`);
+   * sprints that do not are counted in `unknown` and left out rather than guessed.
+   */
+  predictability: { committed: number; completedCommitted: number; rate: number | null; unknown: number }
   scopeChange: { added: number; rate: number | null }
 }
 
 export function computeDelivery(sprints: readonly SprintEvent[], period: Period): DeliverySummary {
   const ended = sprints.filter((sprint) => inPeriod(sprint.end - 1, period)).sort((a, b) => a.end - b.end)
-  const committed = sum(ended.map((s) => s.committed))
-  const completedCommitted = sum(ended.map((s) => s.completedCommitted ?? Math.min(s.completed, s.committed)))
+  const known = ended.filter((s) => s.completedCommitted !== undefined)
+  const committed = sum(known.map((s) => s.committed))
+  const completedCommitted = sum(known.map((s) => s.completedCommitted ?? 0))
   const added = sum(ended.map((s) => s.added))
+  const allCommitted = sum(ended.map((s) => s.committed))
   return {
     sprints: ended.length,
     velocity: {
       mean: mean(ended.map((s) => s.completed)),
       perSprint: ended.map((s) => ({ id: s.id, team: s.team, completed: s.completed })),
     },
-    predictability: { committed, completedCommitted, rate: ratio(completedCommitted, committed) },
-    scopeChange: { added, rate: ratio(added, committed) },
+    predictability: {
+      committed,
+      completedCommitted,
+      rate: ratio(completedCommitted, committed),
+      unknown: ended.length - known.length,
+    },
+    scopeChange: { added, rate: ratio(added, allCommitted) },
   }
-}
-
-/** The instant a quarter (`2025-Q2`) ends, given the fiscal year's first month (1–12), in UTC. */
-export function quarterEnd(quarter: string, fiscalYearStartMonth = 1): number {
-  const year = Number(quarter.slice(0, 4))
-  const q = Number(quarter.slice(6))
-  // Fiscal year N starts in month `fiscalYearStartMonth` of calendar year N (or N−1 when it starts late).
-  const startMonth = fiscalYearStartMonth - 1 + q * 3
-  const baseYear = fiscalYearStartMonth === 1 ? year : year - 1
-  return Date.UTC(baseYear, startMonth, 1)
 }
 
 export interface RoadmapSummary {
@@ -48,16 +49,19 @@ export interface RoadmapSummary {
   rate: number | null
 }
 
-/** Roadmap predictability of the quarters that ended in the period, weighted by points. */
+/**
+ * Roadmap predictability of the quarters that ended in the period, weighted by points. Quarter
+ * labels are fiscal quarters of the org's calendar (`quarterPeriod`), ending at local midnight.
+ */
 export function computeRoadmap(
   items: readonly WorkItemEvent[],
   period: Period,
-  fiscalYearStartMonth = 1,
+  calendar: OrgCalendar,
 ): RoadmapSummary {
   const byQuarter = new Map<string, { committed: number; delivered: number }>()
   for (const item of items) {
     if (!item.committedQuarter) continue
-    const end = quarterEnd(item.committedQuarter, fiscalYearStartMonth)
+    const end = calendar.quarter(item.committedQuarter).to
     if (!inPeriod(end - 1, period)) continue
     const entry = byQuarter.get(item.committedQuarter) ?? { committed: 0, delivered: 0 }
     const weight = item.points ?? 1

@@ -52,7 +52,7 @@ export function reworkKind(deployment: ShippedDeployment['deployment']): 'hotfix
  * Which deployments failed and why, and which deployments each incident is blamed on:
  * an incident naming the deployment or a sha it shipped; the next deployment of the service
  * being a rollback or hotfix; or, when the incident names no cause, the service's latest
- * deployment finished at most `windowMs` before the incident was detected (being the latest,
+ * deployment finished at most `windowMs` before the incident was detected (inclusive; being the latest,
  * the incident also came before the next deployment).
  */
 export function linkFailures(
@@ -97,7 +97,8 @@ export function linkFailures(
       for (const service of incident.services) {
         for (const group of attribution.groups.get(service) ?? []) {
           const latest = latestFinishedBy(group, incident.detectedAt)
-          if (latest && incident.detectedAt - latest.deployment.finishedAt < windowMs) {
+          // Inclusive: an incident exactly `windowMs` after the deployment is still blamed on it.
+          if (latest && incident.detectedAt - latest.deployment.finishedAt <= windowMs) {
             causes.push({ deployment: latest, reason: 'incident-window' })
           }
         }
@@ -143,6 +144,8 @@ export interface DoraSummary {
     perMonth: number
     deployDays: number
     tier: Tier | null
+    /** Whether the scope has production deployments up to the period's end (else no data). */
+    covered: boolean
   }
   leadTime: {
     n: number
@@ -241,9 +244,12 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
   // A team or service reads only its own deployment groups, not the whole organization's.
   const candidates =
     scope === null
-      ? attribution.deployments.values()
+      ? [...attribution.deployments.values()]
       : [...scope].flatMap((service) => (attribution.groups.get(service) ?? []).flat())
-  const shipped = [...candidates]
+  // Zero deployments is a rate (Low) only when deployments are recorded for the scope by the
+  // period's end; before any, it is no data.
+  const covered = candidates.some((entry) => entry.deployment.finishedAt < period.to)
+  const shipped = candidates
     .filter((entry) => inPeriod(entry.deployment.finishedAt, period))
     .sort((a, b) => a.deployment.finishedAt - b.deployment.finishedAt)
 
@@ -399,7 +405,8 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
       perWeek: perDay * 7,
       perMonth: perDay * (365.25 / 12),
       deployDays: days.size,
-      tier: tierOf(profile, 'deploymentFrequency', perDay),
+      tier: covered ? tierOf(profile, 'deploymentFrequency', perDay) : null,
+      covered,
     },
     leadTime: {
       n: leadTimes.length,

@@ -29,27 +29,42 @@ export function isDocPath(path: string): boolean {
 
 export function computeDx(
   runs: readonly PipelineRunEvent[],
-  docChanges: ReadonlyMap<string, number>,
+  docChanges: ReadonlyMap<string, readonly number[]>,
   survey: readonly SurveyResponseEvent[],
   period: Period,
 ): DxSummary {
-  const mine = runs.filter((r) => inPeriod(r.finishedAt, period))
-  const durations = mine.filter((r) => r.result !== 'cancelled').map((r) => r.finishedAt - r.startedAt)
+  const durations = runs
+    .filter((r) => inPeriod(r.finishedAt, period) && r.result !== 'cancelled')
+    .map((r) => r.finishedAt - r.startedAt)
+  // A run's attempts are grouped across period boundaries (a failure on Dec 31 retried green on
+  // Jan 1 is one flaky run), and the run counts in the period of its final attempt.
   const byRun = new Map<string, PipelineRunEvent[]>()
-  for (const run of mine) {
+  for (const run of runs) {
     const key = `${run.repo}\0${run.workflow}\0${run.id}`
-    byRun.set(key, [...(byRun.get(key) ?? []), run])
+    const attempts = byRun.get(key)
+    if (attempts) attempts.push(run)
+    else byRun.set(key, [run])
   }
+  let judged = 0
   let flaky = 0
   let failed = 0
   for (const attempts of byRun.values()) {
-    attempts.sort((a, b) => a.attempt - b.attempt)
-    const last = attempts.at(-1)!
+    const last = attempts.reduce((a, b) => (b.attempt > a.attempt ? b : a))
+    if (!inPeriod(last.finishedAt, period)) continue
+    judged++
     if (last.result === 'failure') failed++
     if (last.result === 'success' && attempts.some((a) => a.result === 'failure')) flaky++
   }
+  // As of the period's end: only paths that existed then, each by its last change before then.
+  let paths = 0
   let fresh = 0
-  for (const changed of docChanges.values()) if (period.to - changed <= DOC_FRESHNESS_MS) fresh++
+  for (const times of docChanges.values()) {
+    let latest = Number.NEGATIVE_INFINITY
+    for (const at of times) if (at < period.to && at > latest) latest = at
+    if (latest === Number.NEGATIVE_INFINITY) continue
+    paths++
+    if (period.to - latest <= DOC_FRESHNESS_MS) fresh++
+  }
   const questions = new Map<string, number[]>()
   for (const answer of survey) {
     // The quarterly DX survey: its answers up to the period's end, within a quarter.
@@ -63,12 +78,12 @@ export function computeDx(
   }
   return {
     builds: { n: durations.length, p50Seconds: p(0.5), p95Seconds: p(0.95) },
-    runs: byRun.size,
+    runs: judged,
     flaky,
-    flakyRate: ratio(flaky, byRun.size),
+    flakyRate: ratio(flaky, judged),
     failed,
-    failureRate: ratio(failed, byRun.size),
-    docs: { paths: docChanges.size, fresh, freshness: ratio(fresh, docChanges.size) },
+    failureRate: ratio(failed, judged),
+    docs: { paths, fresh, freshness: ratio(fresh, paths) },
     survey: [...questions.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([question, scores]) => ({

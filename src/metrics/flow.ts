@@ -4,7 +4,7 @@
  * in progress ÷ time from start to done; review, blocked and back-to-todo time is waiting).
  */
 import type { WorkItemEvent } from '../model/events.js'
-import { inPeriod, type Period } from './calendar.js'
+import { type CalendarPeriod, inPeriod, weeksOf } from './calendar.js'
 import { type Distribution, ratio, secondsDistribution } from './stats.js'
 
 type Status = WorkItemEvent['statusChanges'][number]['status']
@@ -40,7 +40,7 @@ export interface FlowSummary {
 
 export function computeFlow(
   items: readonly WorkItemEvent[],
-  period: Period,
+  period: CalendarPeriod,
   wipLimit: number | null,
 ): FlowSummary {
   const cycle: number[] = []
@@ -74,7 +74,7 @@ export function computeFlow(
     waits.push(finished - started - itemActive)
     efficiencyItems++
   }
-  const weeks = (period.to - period.from) / (7 * 86_400_000)
+  const weeks = weeksOf(period)
   return {
     cycleTime: secondsDistribution(cycle),
     throughput: { items: done, points, perWeek: weeks > 0 ? done / weeks : 0 },

@@ -1,6 +1,8 @@
 /**
  * Hiring: time to fill (opened → filled), offer acceptance (accepted ÷ made), funnel conversion
- * between consecutive stages, and time to productivity (hire → first merged pull request).
+ * between consecutive stages, interview-to-hire (hires ÷ candidates interviewed), and time to
+ * productivity (hire → first merged pull request). A requisition's offer and funnel counts carry
+ * no dates, so they count in the period its outcome happened: the one it was filled in.
  */
 import type { PersonChangeEvent, RequisitionEvent } from '../model/events.js'
 import { inPeriod, type Period } from './calendar.js'
@@ -12,6 +14,8 @@ export interface HiringSummary {
   timeToFill: Distribution
   offers: { made: number; accepted: number; acceptance: number | null }
   funnel: { from: string; to: string; candidates: number; advanced: number; conversion: number | null }[]
+  /** Accepted offers (hires) ÷ candidates interviewed, of the requisitions filled in the period. */
+  interviewToHire: { interviewed: number; hired: number; rate: number | null }
   timeToProductivity: Distribution
 }
 
@@ -26,15 +30,13 @@ export function computeHiring(
   firstMergeOf: (person: string, after: number) => number | null,
 ): HiringSummary {
   const filled = requisitions.filter((r) => r.filled !== undefined && inPeriod(r.filled, period))
-  const active = requisitions.filter(
-    (r) => r.opened < period.to && (r.filled === undefined || r.filled >= period.from),
-  )
-  const made = sum(active.map((r) => r.offersMade))
-  const accepted = sum(active.map((r) => r.offersAccepted))
+  const made = sum(filled.map((r) => r.offersMade))
+  const accepted = sum(filled.map((r) => r.offersAccepted))
+  const interviewed = sum(filled.map((r) => r.stages.interviewed ?? 0))
   const funnel = FUNNEL_STAGES.slice(1).map((stage, i) => {
     const previous = FUNNEL_STAGES[i]!
-    const candidates = sum(active.map((r) => r.stages[previous] ?? 0))
-    const advanced = sum(active.map((r) => r.stages[stage] ?? 0))
+    const candidates = sum(filled.map((r) => r.stages[previous] ?? 0))
+    const advanced = sum(filled.map((r) => r.stages[stage] ?? 0))
     return { from: previous, to: stage, candidates, advanced, conversion: ratio(advanced, candidates) }
   })
   const productivity: number[] = []
@@ -47,6 +49,7 @@ export function computeHiring(
     timeToFill: secondsDistribution(filled.map((r) => r.filled! - r.opened)),
     offers: { made, accepted, acceptance: ratio(accepted, made) },
     funnel,
+    interviewToHire: { interviewed, hired: accepted, rate: ratio(accepted, interviewed) },
     timeToProductivity: secondsDistribution(productivity),
   }
 }

@@ -19,9 +19,10 @@ import type {
   WorkItemEvent,
 } from '../model/events.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
+import { OrgCalendar } from './calendar.js'
 import type { DoraSummary } from './dora.js'
 import { KPI_CATALOG } from './kpi-catalog.js'
-import { computeScoreboard, type ScoreboardInput } from './scoreboard.js'
+import { computeScoreboard, type ScoreboardInput, SOURCES } from './scoreboard.js'
 import { deployment, incident as incidentAt } from './testing-fixtures.js'
 
 const HOUR = 3_600_000
@@ -43,6 +44,7 @@ const dora: DoraSummary = {
     perMonth: 60.875,
     deployDays: 20,
     tier: 'elite',
+    covered: true,
   },
   leadTime: {
     n: 10,
@@ -347,7 +349,9 @@ const input: ScoreboardInput = {
   deployments,
   incidents,
   flags,
-  slos: [{ id: 'api-availability', service: 'api', objective: 99, window: '28d', samples: sli }],
+  slos: [
+    { id: 'api-availability', service: 'api', objective: 99, window: '28d', sli: 'ratio', samples: sli },
+  ],
   personEvents: [person('p5', 'hire', 5), person('p9', 'leave', 10, { voluntary: true, regrettable: true })],
   survey,
   requisitions: [
@@ -385,10 +389,12 @@ const input: ScoreboardInput = {
     vuln('m1', 'medium', 60),
   ],
   measurements,
+  // Judged as of the period's end: old.md's later change does not freshen it, new.md did not exist yet.
   docChanges: new Map([
-    ['shop:README.md', d(20)],
-    ['shop:docs/setup.md', d(-30)],
-    ['shop:docs/old.md', d(-100)],
+    ['shop:README.md', [d(-200), d(20)]],
+    ['shop:docs/setup.md', [d(-30)]],
+    ['shop:docs/old.md', [d(-100), d(40)]],
+    ['shop:docs/new.md', [d(35)]],
   ]),
   services: [
     { id: 'a', lifecycle: 'production', pavedRoad: true },
@@ -402,8 +408,14 @@ const input: ScoreboardInput = {
     ['b', { firstCommit: d(-10), firstDeploy: d(-2) }],
     ['c', { firstCommit: d(0), firstDeploy: d(0) + 6 * HOUR }],
   ]),
-  engineers: 20,
-  teams: 1,
+  // 19 people all along, p5 hired on day 5 and p9 leaving on day 10 (dates from their events).
+  people: [
+    ...Array.from({ length: 19 }, (_, i) => ({ id: `e${i}`, start: d(-300), end: null })),
+    { id: 'p5', start: null, end: null },
+    { id: 'p9', start: null, end: null },
+  ],
+  onCall: { people: 6, teams: 1 },
+  orgTeams: ['web', 'alpha', 'beta', 'gamma'],
   wipLimit: 2,
   dependencies: [
     { status: 'open', opened: d(18) },
@@ -414,12 +426,13 @@ const input: ScoreboardInput = {
   loadedCostPerEngineer: null,
   sameAuthor: (a, b) => a === b,
   firstMergeOf: (who, after) => (who === 'p5' ? after + 12 * DAY : null),
-  dayOfWeek: (at) => new Date(at).getUTCDay(),
-  endOfDay: (at) => Math.floor(at / DAY) * DAY + DAY,
-  monthStart: (at) => Date.UTC(new Date(at).getUTCFullYear(), new Date(at).getUTCMonth(), 1),
+  calendar: new OrgCalendar('UTC'),
 }
 
-const annual = (n: number, headcount: number) => (n / headcount) * (365 / 28)
+/** Time-weighted headcount: 19 + p5's 23 days + p9's 10 days of 28. */
+const HEADCOUNT = 19 + 33 / 28
+/** One leaver in 28 days, compounded to a year. */
+const annual = (n: number, headcount: number) => 1 - (1 - n / headcount) ** (365 / 28)
 const months = 28 / (365.25 / 12)
 
 /** id → [value, n], each worked out by hand from the data above. */
@@ -445,10 +458,11 @@ const EXPECTED: Record<string, [number | null, number]> = {
   review_turnaround_p90: [(4 + 0.9 * 26) * 3600, 2],
   pr_size_p50: [100, 3],
   merged_without_review: [1 / 3, 3],
-  prs_per_engineer_week: [3 / 20 / 4, 20],
-  // Delivery: (30 + 32) ÷ (40 + 40); velocity (36 + 32) ÷ 2; no quarter ends in March.
+  prs_per_engineer_week: [3 / HEADCOUNT / 4, HEADCOUNT],
+  // Delivery: only s1 says how much of its commitment was done (30 of 40); s2 is left out, not
+  // guessed; velocity (36 + 32) ÷ 2; no quarter ends in March.
   velocity: [34, 2],
-  sprint_predictability: [62 / 80, 2],
+  sprint_predictability: [30 / 40, 1],
   roadmap_predictability: [null, 0],
   dependency_aging: [(10 + 28) / 2, 2],
   // Quality: 3 bugs over 8 points done; 2 escaped of 3; 1 from a customer among 2,000 users.
@@ -469,7 +483,7 @@ const EXPECTED: Record<string, [number | null, number]> = {
   postmortem_completion_sev3: [0, 1],
   overdue_action_items: [1, 2],
   pages_per_team_week: [3 / 1 / 4, 1],
-  pages_per_person_week: [3 / 20 / 4, 20],
+  pages_per_person_week: [3 / 6 / 4, 6],
   // Release: six successful releases (d6 failed); d2 rolled back; four on Friday–Sunday.
   release_frequency: [(6 / 28) * 7, 6],
   release_success_rate: [5 / 6, 6],
@@ -480,31 +494,33 @@ const EXPECTED: Record<string, [number | null, number]> = {
   performance_regression_rate: [1 / 6, 6],
   // Capacity: roadmap 3 of 8 points against 0.5, tech debt 5 of 8 against 0.5.
   allocation_deviation: [0.125, 8],
-  // Platform: 2 of 4 live services on the paved road; onboarding 48 h and 6 h; 3 requests from 2 teams.
+  // Platform: 2 of 4 production services on the paved road; onboarding 48 h and 6 h; 3 requests
+  // to web from the 3 other teams that could ask (gamma asked nothing and still counts).
   platform_adoption: [0.5, 4],
   service_onboarding_time: [27 * 3600, 2],
-  support_requests: [3 / 2 / months, 2],
+  support_requests: [3 / 3 / months, 3],
   // Security: c1 and h1 in time, c2 late; h2's SLA runs out after the period, m1 comes later.
   vulnerability_sla: [2 / 3, 3],
-  // Team health: 20 now, one hire and one regrettable voluntary leave → average 20.
-  retention: [1 - annual(1, 20), 20],
-  voluntary_attrition: [annual(1, 20), 20],
-  regrettable_attrition: [annual(1, 20), 20],
+  // Team health: 20 at the end, one hire and one regrettable voluntary leave; average 19 + 33/28.
+  retention: [1 - annual(1, HEADCOUNT), 20],
+  voluntary_attrition: [annual(1, HEADCOUNT), 20],
+  regrettable_attrition: [annual(1, HEADCOUNT), 20],
   engagement: [4, 5],
   enps: [0, 5],
-  // Hiring: filled after 30 and 20 days; 3 of 4 offers accepted; interviewed → offered 4 of 20.
+  // Hiring: r1 and r2 filled after 30 and 20 days; their 3 of 4 offers accepted; 3 hires of 15
+  // interviewed (r3 is still open: its counts wait for its outcome).
   time_to_fill: [25 * 86400, 2],
   offer_acceptance: [0.75, 4],
-  funnel_conversion: [0.2, 20],
+  funnel_conversion: [3 / 15, 15],
   time_to_productivity: [12 * 86400, 1],
-  // Cost: one month, annualized over 20 engineers; cloud + tooling over 6 releases.
-  revenue_per_engineer: [(600_000 * 12) / 20, 20],
-  cost_per_engineer: [(150_000 * 12) / 20, 20],
+  // Cost: one month, annualized over the average headcount; cloud + tooling over 6 releases.
+  revenue_per_engineer: [(600_000 * 12) / HEADCOUNT, HEADCOUNT],
+  cost_per_engineer: [(150_000 * 12) / HEADCOUNT, HEADCOUNT],
   cloud_spend: [10_000, 1],
   cloud_per_user: [5, 1],
   cost_per_deploy: [12_000 / 6, 56],
   cloud_variance: [400 / 9_600, 1],
-  tooling_per_engineer: [(2_000 * 12) / 20, 20],
+  tooling_per_engineer: [(2_000 * 12) / HEADCOUNT, HEADCOUNT],
   // DX: completed runs of 4, 6, 5 and 10 minutes; run b flaky, run c failed; 2 of 3 docs fresh.
   build_time_p50: [5.5 * 60, 4],
   build_time_p95: [9.4 * 60, 4],
@@ -532,7 +548,7 @@ describe('the KPI catalog on a hand-computed scoreboard', () => {
     test(`${kpi.id}`, () => {
       const [value, n] = EXPECTED[kpi.id] ?? [undefined, undefined]
       const reading = kpi.read(board)
-      expect(reading.n).toBe(n)
+      expect(reading.n).toBeCloseTo(n!, 9)
       if (value === null) expect(reading.value).toBeNull()
       else expect(reading.value).toBeCloseTo(value!, 9)
     })
@@ -550,6 +566,7 @@ describe('a source that was never ingested', () => {
       flags: [],
       costs: [],
       personEvents: [],
+      people: input.people.map((p) => ({ ...p, start: null })),
     })
     const ids = [
       'deploy_frequency',
@@ -570,6 +587,59 @@ describe('a source that was never ingested', () => {
       'cloud_spend',
     ]
     for (const id of ids)
-      expect(KPI_CATALOG.find((kpi) => kpi.id === id)!.read(empty), id).toEqual({ value: null, n: 0 })
+      expect(KPI_CATALOG.find((kpi) => kpi.id === id)!.read(empty), id).toMatchObject({ value: null, n: 0 })
+    const read = (id: string) => KPI_CATALOG.find((kpi) => kpi.id === id)!.read(empty)
+    expect(read('retention').note).toBe(SOURCES.people)
+    expect(read('deploy_frequency').note).toBe(SOURCES.deployments)
+    expect(read('cloud_spend').note).toBe(SOURCES.costs)
+  })
+
+  test('a period before any data: no reassuring 100 % retention, zero attrition or zero cloud spend', () => {
+    // The same organization a year earlier: every source starts later.
+    const early = computeScoreboard({ ...input, period: { from: d(-365), to: d(-337) } })
+    for (const id of [
+      'retention',
+      'voluntary_attrition',
+      'cloud_spend',
+      'incidents_sev1_2',
+      'release_frequency',
+      'escaped_defects',
+      'customer_bug_rate',
+      'update_cadence_compliance',
+    ]) {
+      const reading = KPI_CATALOG.find((kpi) => kpi.id === id)!.read(early)
+      expect(reading.value, id).toBeNull()
+      expect(reading.note, id).toMatch(/^no |carry no/)
+    }
+  })
+
+  test('fields no source fills are no data, with the field named', () => {
+    const bare = computeScoreboard({
+      ...input,
+      deployments: deployments.map((d) => ({ ...d, regression: null })),
+      incidents: incidents.map((i) => ({ ...i, statusUpdates: [], postmortem: null })),
+      services: input.services.map(({ pavedRoad: _, ...s }) => s),
+    })
+    const read = (id: string) => KPI_CATALOG.find((kpi) => kpi.id === id)!.read(bare)
+    expect(read('performance_regression_rate')).toEqual({ value: null, n: 0, note: SOURCES.regressions })
+    expect(read('update_cadence_compliance')).toEqual({ value: null, n: 0, note: SOURCES.statusUpdates })
+    expect(read('postmortem_completion_sev1_2')).toEqual({ value: null, n: 0, note: SOURCES.postmortems })
+    expect(read('platform_adoption')).toEqual({ value: null, n: 0, note: SOURCES.pavedRoad })
+    // The incidents themselves still count: zero action items overdue is not claimed either.
+    expect(read('incidents_sev1_2').value).toBe(2)
+  })
+
+  test('on-call load falls back to the scope’s engineers, and says so, when no rota is named', () => {
+    const board = computeScoreboard({ ...input, onCall: { people: null, teams: 1 } })
+    const reading = KPI_CATALOG.find((kpi) => kpi.id === 'pages_per_person_week')!.read(board)
+    expect(reading.value).toBeCloseTo(3 / HEADCOUNT / 4, 12)
+    expect(reading.note).toBe('no onCallPeople on the services: divided by the 20.2 engineers of the scope')
+  })
+
+  test('sprint predictability leaves out, and names, sprints that do not report completedCommitted', () => {
+    const reading = KPI_CATALOG.find((kpi) => kpi.id === 'sprint_predictability')!.read(
+      computeScoreboard(input),
+    )
+    expect(reading.note).toBe('1 of 2 sprints do not report completedCommitted and are left out')
   })
 })

@@ -4,7 +4,7 @@
  * `004` role KPIs), review frequency, owning role, paired metric (speed beside quality) and the
  * smallest sample that makes it meaningful. Targets can be overridden in `engops.yaml` `targets`.
  */
-import type { Scoreboard } from './scoreboard.js'
+import { type Scoreboard, SOURCES, type SourceKey } from './scoreboard.js'
 
 export type Unit =
   | 'seconds'
@@ -37,6 +37,8 @@ export type Target =
 export interface Reading {
   value: number | null
   n: number
+  /** Why there is no value, or how the value was reached when it needs saying (a fallback). */
+  note?: string
 }
 
 export interface KpiDefinition {
@@ -65,12 +67,16 @@ const le = (value: number, yellow: number): Target => ({ kind: 'threshold', op: 
 const gt = (value: number, yellow: number): Target => ({ kind: 'threshold', op: '>', value, yellow })
 const ge = (value: number, yellow: number): Target => ({ kind: 'threshold', op: '>=', value, yellow })
 const trend: Target = { kind: 'trend' }
-/** A reading that is "no data" while the scope has no rows of the source at all: zero pages means
- * "none happened" only when incidents are ingested. */
+/**
+ * A reading that is "no data", with the reason, while a source it depends on does not cover the
+ * period: zero pages means "none happened" only when incidents are ingested up to the period's end.
+ */
 const needs =
-  (source: keyof Scoreboard['sources'], read: (board: Scoreboard) => Reading) =>
-  (board: Scoreboard): Reading =>
-    board.sources[source] ? read(board) : { value: null, n: 0 }
+  (sources: SourceKey | readonly SourceKey[], read: (board: Scoreboard) => Reading) =>
+  (board: Scoreboard): Reading => {
+    const missing = (typeof sources === 'string' ? [sources] : sources).find((s) => !board.sources[s])
+    return missing === undefined ? read(board) : { value: null, n: 0, note: SOURCES[missing] }
+  }
 
 const measured =
   (kpi: string) =>
@@ -370,7 +376,14 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     paired: 'velocity',
     minN: 1,
     seed: '000 "target: >80%"',
-    read: (b) => ({ value: b.delivery.predictability.rate, n: b.delivery.sprints }),
+    read: (b) => {
+      const p = b.delivery.predictability
+      const note =
+        p.unknown === 0
+          ? undefined
+          : `${p.unknown} of ${b.delivery.sprints} sprints do not report completedCommitted and are left out`
+      return { value: p.rate, n: b.delivery.sprints - p.unknown, ...(note ? { note } : {}) }
+    },
   },
   {
     id: 'roadmap_predictability',
@@ -422,8 +435,9 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     frequency: 'monthly',
     owner: 'tech-lead',
     minN: 3,
-    seed: '003 "Downward trend"',
-    read: (b) => ({ value: b.quality.defectEscapeRate, n: b.quality.bugs }),
+    // Seed 003: "defects found after release vs pre-release", so bugs without `foundIn` are not counted.
+    seed: '003 "Defects found after release vs pre-release" (bugs of known origin; DESIGN says all defects)',
+    read: needs('workItems', (b) => ({ value: b.quality.defectEscapeRate, n: b.quality.knownOrigin })),
   },
   {
     id: 'customer_bug_rate',
@@ -436,7 +450,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'pm',
     minN: 0,
     seed: '003 "Downward trend"',
-    read: (b) => ({ value: b.quality.customerReportedPer1000Users, n: b.quality.customerReported }),
+    read: needs(['workItems', 'business'], (b) => ({
+      value: b.quality.customerReportedPer1000Users,
+      n: b.quality.customerReported,
+    })),
   },
   // Reliability and SLOs (001 severity and comms tables, 003, 004 SRE)
   {
@@ -533,7 +550,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 1,
     seed: '001 Communication Cadence',
-    read: (b) => ({ value: b.reliability.updateCadence.rate, n: b.reliability.updateCadence.checked }),
+    read: needs(['incidents', 'statusUpdates'], (b) => ({
+      value: b.reliability.updateCadence.rate,
+      n: b.reliability.updateCadence.checked,
+    })),
   },
   {
     id: 'postmortem_completion_sev1_2',
@@ -546,14 +566,14 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 1,
     seed: '003 "100% for P0/P1"',
-    read: (b) => {
+    read: needs(['incidents', 'postmortems'], (b) => {
       const p = b.reliability.postmortems.bySeverity
       const required = p['SEV-1'].required + p['SEV-2'].required
       return {
         value: required === 0 ? null : (p['SEV-1'].completed + p['SEV-2'].completed) / required,
         n: required,
       }
-    },
+    }),
   },
   {
     id: 'postmortem_completion_sev3',
@@ -566,10 +586,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 1,
     seed: '003 "80%+ for P2"',
-    read: (b) => ({
+    read: needs(['incidents', 'postmortems'], (b) => ({
       value: b.reliability.postmortems.bySeverity['SEV-3'].rate,
       n: b.reliability.postmortems.bySeverity['SEV-3'].required,
-    }),
+    })),
   },
   {
     id: 'overdue_action_items',
@@ -582,7 +602,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 0,
     seed: '004 SRE DoD "RCAs closed with actions merged"',
-    read: needs('incidents', (b) => ({
+    read: needs(['incidents', 'postmortems'], (b) => ({
       value: b.reliability.actionItems.overdue,
       n: b.reliability.actionItems.open,
     })),
@@ -614,10 +634,13 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'sre',
     minN: 0,
     seed: '001 DX "On-call burden < 2"',
-    read: needs('incidents', (b) => ({
-      value: b.reliability.pages.perPersonPerWeek,
-      n: b.reliability.pages.people,
-    })),
+    read: needs('incidents', (b) => {
+      const pages = b.reliability.pages
+      const note = pages.fromRota
+        ? undefined
+        : `no onCallPeople on the services: divided by the ${Number(pages.people.toFixed(1))} engineers of the scope`
+      return { value: pages.perPersonPerWeek, n: pages.people, ...(note ? { note } : {}) }
+    }),
   },
   // Release (001 Release Metrics)
   {
@@ -710,7 +733,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'staff',
     minN: 1,
     seed: '003 "Near zero for critical flows"',
-    read: (b) => ({ value: b.release.regressionRate, n: b.release.releases }),
+    read: needs(['deployments', 'regressions'], (b) => ({
+      value: b.release.regressionRate,
+      n: b.release.regressionReported,
+    })),
   },
   // Capacity, platform, security (003, 001 platform table, 004 HoP)
   {
@@ -745,7 +771,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-platform',
     minN: 1,
     seed: '004 "Adoption ≥ 80%"; 001 "Self-service adoption > 80%"',
-    read: (b) => ({ value: b.platform.pavedRoad.adoption, n: b.platform.pavedRoad.services }),
+    read: needs('pavedRoad', (b) => ({
+      value: b.platform.pavedRoad.adoption,
+      n: b.platform.pavedRoad.services,
+    })),
   },
   {
     id: 'service_onboarding_time',
@@ -771,7 +800,10 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-platform',
     minN: 0,
     seed: '001 "Support tickets per team per month < 5"',
-    read: (b) => ({ value: b.platform.supportRequests.perTeamPerMonth, n: b.platform.supportRequests.teams }),
+    read: needs('workItems', (b) => ({
+      value: b.platform.supportRequests.perTeamPerMonth,
+      n: b.platform.supportRequests.teams,
+    })),
   },
   {
     id: 'vulnerability_sla',
@@ -812,12 +844,8 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     minN: 1,
     seed: '000 "Retention: 92% (target: >90%)"',
     read: needs('people', (b) => {
-      const h = b.teamHealth
-      const all =
-        h.headcount.average > 0
-          ? (h.leaves / h.headcount.average) * (365 / ((b.period.to - b.period.from) / 86_400_000))
-          : null
-      return { value: all === null ? null : 1 - all, n: h.headcount.end }
+      const attrition = b.teamHealth.attrition.annualized
+      return { value: attrition === null ? null : 1 - attrition, n: b.teamHealth.headcount.end }
     }),
   },
   {
@@ -907,7 +935,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
   },
   {
     id: 'funnel_conversion',
-    name: 'Interview-to-offer conversion',
+    name: 'Interview-to-hire ratio',
     family: 'hiring',
     unit: 'fraction',
     direction: 'higher',
@@ -916,10 +944,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     owner: 'head-of-engineering',
     minN: 1,
     seed: '000 "Interview-to-hire ratio"; 003 "Improving conversion"',
-    read: (b) => {
-      const last = b.hiring.funnel.at(-1)
-      return { value: last?.conversion ?? null, n: last?.candidates ?? 0 }
-    },
+    read: (b) => ({ value: b.hiring.interviewToHire.rate, n: b.hiring.interviewToHire.interviewed }),
   },
   {
     id: 'time_to_productivity',
@@ -976,6 +1001,7 @@ export const KPI_CATALOG: readonly KpiDefinition[] = [
     read: needs('costs', (b) => ({
       value: b.cost.months.length ? b.cost.cloud : null,
       n: b.cost.months.length,
+      ...(b.cost.months.length ? {} : { note: 'the period holds no whole business month' }),
     })),
   },
   {

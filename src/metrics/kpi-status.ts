@@ -36,7 +36,7 @@ export interface KpiResult {
 /** Relative changes smaller than this are flat. */
 const FLAT = 0.02
 
-function enough(reading: Reading | null, minN: number): reading is { value: number; n: number } {
+function enough(reading: Reading | null, minN: number): reading is Reading & { value: number } {
   return reading !== null && reading.value !== null && !Number.isNaN(reading.value) && reading.n >= minN
 }
 
@@ -96,7 +96,9 @@ export function evaluateKpi(
   }
   if (!enough(current, kpi.minN)) {
     const note =
-      current.value === null ? 'no data in the period' : `not enough data (n=${current.n}, needs ${kpi.minN})`
+      current.value === null
+        ? (current.note ?? 'no data in the period')
+        : `not enough data (n=${current.n}, needs ${kpi.minN})`
     return { ...base, value: current.value, n: current.n, status: 'no-data', trend: null, note }
   }
   const trend = enough(previous, kpi.minN) ? trendOf(current.value, previous.value, kpi.direction) : null
@@ -107,6 +109,6 @@ export function evaluateKpi(
     n: current.n,
     status: status ?? 'no-data',
     trend,
-    note: status === null ? 'judged by its trend: no previous period to compare' : null,
+    note: status === null ? 'judged by its trend: no previous period to compare' : (current.note ?? null),
   }
 }

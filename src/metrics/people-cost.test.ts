@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import type {
   BusinessEvent,
@@ -8,14 +9,16 @@ import type {
   SurveyResponseEvent,
   VulnerabilityEvent,
 } from '../model/events.js'
-import { computeCost, monthsBetween } from './cost.js'
+import { OrgCalendar } from './calendar.js'
+import { computeCost } from './cost.js'
 import { computeDx, isDocPath } from './dx.js'
 import { computeHiring } from './hiring.js'
 import { computeAllocation, computePlatform, computeSecurity } from './platform.js'
-import { computeTeamHealth } from './team-health.js'
+import { annualizedRate, computeTeamHealth, headcountOver, tenures } from './team-health.js'
 import { at, DAY, HOUR, item, T0 } from './testing-fixtures.js'
 
-const quarter = { from: T0, to: T0 + 91 * DAY }
+const utc = new OrgCalendar('UTC')
+const quarter = utc.span({ from: T0, to: T0 + 91 * DAY })
 
 describe('team health', () => {
   const person = (
@@ -54,24 +57,83 @@ describe('team health', () => {
       person('leave', 20, { voluntary: true, regrettable: false }),
       person('leave', 30, { voluntary: false }),
     ]
-    // Now 18 people; at the start 18 − 1 + 3 = 20; average 19.
+    // The org file lists the 17 who stayed and the hire p5; the leavers are known from their events.
+    const people = [
+      ...Array.from({ length: 17 }, (_, i) => ({ id: `e${i}`, start: null, end: null })),
+      { id: 'p5', start: null, end: null },
+    ]
+    const headcount = headcountOver(tenures(people, events), quarter)
+    // 20 at the start, 18 at the end; on average 17 + (86 + 10 + 20 + 30) / 91 days.
+    const average = 17 + 146 / 91
+    expect(headcount.start).toBe(20)
+    expect(headcount.end).toBe(18)
+    expect(headcount.average).toBeCloseTo(average, 12)
     const responses = [
       ...[5, 4, 4, 3, 4].map((score, i) => answer(i, 'engagement', { score })),
       ...[10, 9, 8, 6, 3].map((nps, i) => answer(i, 'enps', { nps })),
       answer(0, 'engagement', { score: 1 }, 's1'),
     ]
-    const health = computeTeamHealth(events, responses, quarter, 18)
-    expect(health.headcount).toEqual({ start: 20, end: 18, average: 19 })
-    expect(health.voluntaryAttrition).toEqual({ leavers: 2, annualized: (2 / 19) * (365 / 91) })
-    expect(health.regrettableAttrition).toEqual({ leavers: 1, annualized: (1 / 19) * (365 / 91) })
+    const health = computeTeamHealth(events, responses, quarter, headcount)
+    // Compounded: 1 − (1 − leavers ÷ average)^(365 ÷ 91).
+    expect(health.voluntaryAttrition.leavers).toBe(2)
+    expect(health.voluntaryAttrition.annualized).toBeCloseTo(1 - (1 - 2 / average) ** (365 / 91), 12)
+    expect(health.regrettableAttrition.annualized).toBeCloseTo(1 - (1 - 1 / average) ** (365 / 91), 12)
+    expect(health.attrition.annualized).toBeCloseTo(1 - (1 - 3 / average) ** (365 / 91), 12)
     expect(health.engagement).toEqual({ respondents: 5, score: 4, hidden: false })
     // 2 promoters, 2 detractors of 5 → 0.
     expect(health.enps).toMatchObject({ respondents: 5, promoters: 2, detractors: 2, score: 0 })
   })
 
+  test('headcount from the org file’s start and end dates: leavers and future hires are not today’s roster', () => {
+    // Over the quarter (91 days): a leaver gone on day 0 counts nothing, one leaving on day 45
+    // counts 45/91, a joiner from day 61 counts 30/91, a future hire (day 200) nothing, two stay.
+    const people = [
+      { id: 'gone', start: T0 - 400 * DAY, end: T0 },
+      { id: 'leaving', start: T0 - 400 * DAY, end: T0 + 45 * DAY },
+      { id: 'joiner', start: T0 + 61 * DAY, end: null },
+      { id: 'future', start: T0 + 200 * DAY, end: null },
+      { id: 'a', start: null, end: null },
+      { id: 'b', start: T0 - DAY, end: null },
+    ]
+    const headcount = headcountOver(tenures(people, []), quarter)
+    expect(headcount.start).toBe(3) // leaving, a, b
+    expect(headcount.end).toBe(3) // joiner, a, b
+    expect(headcount.average).toBeCloseTo(2 + (45 + 30) / 91, 12)
+    // An org-file date wins over an event; an event fills in a missing date.
+    const events = [person('leave', 45, { person: 'a' }), person('leave', 10, { person: 'leaving' })]
+    expect(tenures(people, events).find((t) => t.person === 'a')).toEqual({
+      person: 'a',
+      start: null,
+      end: T0 + 45 * DAY,
+    })
+    expect(tenures(people, events).find((t) => t.person === 'leaving')?.end).toBe(T0 + 45 * DAY)
+  })
+
+  test('annualizing compounds, so attrition and retention stay within 0 and 100 %', () => {
+    // A 28-day month losing 30 % of 10 people: linear scaling would claim 391 % a year (retention
+    // −291 %); compounded it is 1 − 0.7^(365/28).
+    expect(annualizedRate(3, 10, 28)).toBeCloseTo(1 - 0.7 ** (365 / 28), 12)
+    expect(annualizedRate(0, 10, 28)).toBe(0)
+    expect(annualizedRate(10, 10, 28)).toBe(1)
+    expect(annualizedRate(1, 0, 28)).toBeNull()
+    // A whole year is not rescaled.
+    expect(annualizedRate(1, 10, 365)).toBeCloseTo(0.1, 12)
+    fc.assert(
+      fc.property(
+        fc.nat(1000),
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.double({ min: 0.5, max: 3000, noNaN: true }),
+        (leavers, headcount, days) => {
+          const rate = annualizedRate(leavers, headcount, days)
+          return rate !== null && rate >= 0 && rate <= 1
+        },
+      ),
+    )
+  })
+
   test('fewer than five respondents: the scores are hidden, not shown', () => {
     const responses = [4, 5, 3].map((score, i) => answer(i, 'engagement', { score }))
-    const health = computeTeamHealth([], responses, quarter, 6)
+    const health = computeTeamHealth([], responses, quarter, { start: 6, end: 6, average: 6 })
     expect(health.engagement).toEqual({ respondents: 3, score: null, hidden: true })
     expect(health.enps).toMatchObject({ score: null, hidden: false })
   })
@@ -111,19 +173,25 @@ describe('hiring', () => {
     )
     // 40 and 50 days → median 45 days.
     expect(hiring.timeToFill).toMatchObject({ n: 2, median: 45 * 86400 })
+    // Offer and funnel counts carry no dates: they count with the requisitions filled in the
+    // period (r1 and r2), not r3 that is still open.
     expect(hiring.offers).toEqual({ made: 4, accepted: 3, acceptance: 0.75 })
     expect(hiring.funnel).toEqual([
-      { from: 'applied', to: 'screened', candidates: 200, advanced: 60, conversion: 0.3 },
-      { from: 'screened', to: 'interviewed', candidates: 60, advanced: 20, conversion: 1 / 3 },
-      { from: 'interviewed', to: 'offered', candidates: 20, advanced: 4, conversion: 0.2 },
+      { from: 'applied', to: 'screened', candidates: 150, advanced: 50, conversion: 1 / 3 },
+      { from: 'screened', to: 'interviewed', candidates: 50, advanced: 15, conversion: 0.3 },
+      { from: 'interviewed', to: 'offered', candidates: 15, advanced: 4, conversion: 4 / 15 },
     ])
+    expect(hiring.interviewToHire).toEqual({ interviewed: 15, hired: 3, rate: 0.2 })
     expect(hiring.timeToProductivity).toMatchObject({ n: 1, median: 12 * 86400 })
   })
 })
 
 describe('cost', () => {
   test('per engineer (annualized), per user, per deploy, cloud variance and tooling', () => {
-    const months = monthsBetween(Date.parse('2025-01-01T00:00:00Z'), Date.parse('2025-04-01T00:00:00Z'))
+    const months = new OrgCalendar('UTC').monthsIn({
+      from: Date.parse('2025-01-01T00:00:00Z'),
+      to: Date.parse('2025-04-01T00:00:00Z'),
+    })
     expect(months).toEqual(['2025-01', '2025-02', '2025-03'])
     const cost = (month: string, category: CostEvent['category'], amount: number): CostEvent =>
       ({ type: 'cost', month, category, vendor: 'v', amount }) as CostEvent
@@ -186,9 +254,9 @@ describe('developer experience', () => {
       run('d', 1, 'cancelled', 1),
     ]
     const docs = new Map([
-      ['README.md', T0 + 80 * DAY],
-      ['docs/setup.md', T0 - 30 * DAY],
-      ['docs/old.md', T0 - 100 * DAY],
+      ['README.md', [T0 + 80 * DAY]],
+      ['docs/setup.md', [T0 - 30 * DAY]],
+      ['docs/old.md', [T0 - 100 * DAY]],
     ])
     const survey = [3, 4, 4, 5, 4].map(
       (score, i) =>
@@ -250,11 +318,14 @@ describe('platform, security and allocation', () => {
       item('P3', [['todo', 3]], { requestedBy: 'beta' }),
       item('P4', [['todo', 4]]),
     ]
-    const period = { from: T0, to: T0 + (365.25 / 12) * DAY }
-    const platform = computePlatform(services, firsts, items, period)
+    services.push({ id: 'lab', lifecycle: 'experimental', pavedRoad: false })
+    const period = utc.span({ from: T0, to: T0 + (365.25 / 12) * DAY })
+    const platform = computePlatform(services, firsts, items, period, ['web', 'alpha', 'beta', 'gamma'])
+    // Production services only: the experimental and the deprecated one do not count.
     expect(platform.pavedRoad).toEqual({ services: 4, onRoad: 2, adoption: 0.5 })
     expect(platform.onboarding).toMatchObject({ n: 2, median: 27 * 3600 })
-    expect(platform.supportRequests).toMatchObject({ requests: 3, teams: 2, perTeamPerMonth: 1.5 })
+    // 3 requests to web; alpha, beta and gamma could ask (gamma asked nothing): 1 per team per month.
+    expect(platform.supportRequests).toMatchObject({ requests: 3, teams: 3, perTeamPerMonth: 1 })
   })
 
   test('vulnerabilities fixed within their SLA; open ones count once their SLA runs out', () => {

@@ -1,17 +1,18 @@
 /**
  * Platform, security and capacity allocation:
- * - paved-road adoption (share of production services on the golden path; target ≥ 80 %);
+ * - paved-road adoption (share of production-lifecycle services on the golden path; experimental
+ *   and deprecated services are not counted; target ≥ 80 %);
  * - time to onboard a new service (first commit in its repository → first production deploy);
- * - support requests per requesting team per month;
+ * - support requests per team per month: requests ÷ every team that could ask (the org's teams
+ *   other than those answering) ÷ calendar months, so one team asking a lot is not the average;
  * - vulnerability remediation within SLA by severity (target 95 %);
  * - share of completed work by investment type against the planned allocation.
  */
 import type { VulnerabilityEvent, WorkItemEvent } from '../model/events.js'
-import { inPeriod, type Period } from './calendar.js'
+import { DAY } from '../model/time.js'
+import { type CalendarPeriod, inPeriod, monthsOf, type Period } from './calendar.js'
 import { doneAt } from './flow.js'
 import { type Distribution, ratio, secondsDistribution } from './stats.js'
-
-const DAY = 86_400_000
 
 export interface PlatformSummary {
   pavedRoad: { services: number; onRoad: number; adoption: number | null }
@@ -24,9 +25,11 @@ export function computePlatform(
   /** Per service: its first commit and its first production deployment, when known. */
   firsts: ReadonlyMap<string, { firstCommit: number | null; firstDeploy: number | null }>,
   items: readonly WorkItemEvent[],
-  period: Period,
+  period: CalendarPeriod,
+  /** Every team of the organization. */
+  orgTeams: readonly string[],
 ): PlatformSummary {
-  const live = services.filter((s) => s.lifecycle !== 'deprecated')
+  const live = services.filter((s) => s.lifecycle === 'production')
   const onRoad = live.filter((s) => s.pavedRoad === true).length
   const onboarding: number[] = []
   for (const { firstCommit, firstDeploy } of firsts.values()) {
@@ -34,8 +37,9 @@ export function computePlatform(
     if (firstDeploy >= firstCommit) onboarding.push(firstDeploy - firstCommit)
   }
   const requests = items.filter((i) => i.requestedBy !== undefined && inPeriod(i.createdAt, period))
-  const teams = new Set(requests.map((i) => i.requestedBy)).size
-  const months = (period.to - period.from) / (DAY * (365.25 / 12))
+  const answering = new Set(requests.map((i) => i.team))
+  const teams = orgTeams.filter((t) => !answering.has(t)).length
+  const months = monthsOf(period)
   return {
     pavedRoad: { services: live.length, onRoad, adoption: ratio(onRoad, live.length) },
     onboarding: secondsDistribution(onboarding),

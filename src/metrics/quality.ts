@@ -10,6 +10,8 @@ import { ratio } from './stats.js'
 
 export interface QualitySummary {
   bugs: number
+  /** Bugs whose `foundIn` is recorded: the escape rate's denominator. */
+  knownOrigin: number
   pointsCompleted: number
   bugRatePer100Points: number | null
   escapedDefects: number
@@ -40,6 +42,7 @@ export function computeQuality(
   }
   return {
     bugs,
+    knownOrigin: known,
     pointsCompleted: points,
     bugRatePer100Points: points === 0 ? null : (bugs / points) * 100,
     escapedDefects: escaped,

@@ -6,7 +6,7 @@
  */
 import type { FeatureFlagEvent } from '../model/events.js'
 import type { Deployment } from '../model/types.js'
-import { inPeriod, type Period } from './calendar.js'
+import { type CalendarPeriod, inPeriod, monthsOf, type OrgCalendar, weeksOf } from './calendar.js'
 import { ratio } from './stats.js'
 
 export const STALE_FLAG_MS = 30 * 86_400_000
@@ -24,14 +24,16 @@ export interface ReleaseSummary {
   fridayOrWeekendShare: number | null
   regressions: number
   regressionRate: number | null
+  /** Releases whose source says whether they regressed (the rate's denominator). */
+  regressionReported: number
   flags: { live: number; stale: number; staleShare: number | null }
 }
 
 export function computeRelease(
   deployments: readonly Deployment[],
   flags: readonly FeatureFlagEvent[],
-  period: Period,
-  dayOfWeek: (at: number) => number,
+  period: CalendarPeriod,
+  calendar: OrgCalendar,
 ): ReleaseSummary {
   const releases = deployments
     .filter((d) => d.result === 'success' && inPeriod(d.finishedAt, period))
@@ -49,27 +51,29 @@ export function computeRelease(
     })
   }
   const n = releases.length
-  const days = (period.to - period.from) / 86_400_000
   const rollbacks = releases.filter((d) => d.kind === 'rollback').length
   const hotfixes = releases.filter((d) => d.kind === 'hotfix').length
-  const late = releases.filter((d) => [5, 6, 0].includes(dayOfWeek(d.finishedAt))).length
-  const regressions = releases.filter((d) => d.regression).length
+  const late = releases.filter((d) => [5, 6, 0].includes(calendar.dayOfWeek(d.finishedAt))).length
+  // Judged only over releases whose source reports regressions at all.
+  const reported = releases.filter((d) => d.regression !== null)
+  const regressions = reported.filter((d) => d.regression).length
   const live = flags.filter(
     (f) => f.createdAt < period.to && (f.removedAt === undefined || f.removedAt >= period.to),
   )
   const stale = live.filter((f) => period.to - f.createdAt > STALE_FLAG_MS).length
   return {
     releases: n,
-    perWeek: days > 0 ? (n / days) * 7 : 0,
+    perWeek: period.days > 0 ? n / weeksOf(period) : 0,
     rollbacks,
     rollbackRate: ratio(rollbacks, n),
     hotfixes,
-    hotfixesPerMonth: days > 0 ? (hotfixes / days) * (365.25 / 12) : 0,
+    hotfixesPerMonth: period.days > 0 ? hotfixes / monthsOf(period) : 0,
     successRate: n === 0 ? null : 1 - rolledBack / n,
     fridayOrWeekend: late,
     fridayOrWeekendShare: ratio(late, n),
     regressions,
-    regressionRate: ratio(regressions, n),
+    regressionRate: ratio(regressions, reported.length),
+    regressionReported: reported.length,
     flags: { live: live.length, stale, staleShare: ratio(stale, live.length) },
   }
 }

@@ -1,47 +1,34 @@
 import { describe, expect, test } from 'vitest'
 import type { FeatureFlagEvent } from '../model/events.js'
 import type { Deployment, Incident } from '../model/types.js'
+import { OrgCalendar } from './calendar.js'
 import { computeRelease } from './release.js'
 import { cadenceKept, computeReliability, respondedInTime } from './reliability.js'
 import { at, DAY, deployment, incident as incidentAt, T0 } from './testing-fixtures.js'
 
 const MIN = 60_000
-const dayOfWeek = (ms: number) => new Date(ms).getUTCDay()
-const endOfDay = (ms: number) => Math.floor(ms / DAY) * DAY + DAY
+const utc = new OrgCalendar('UTC')
 
 const incident = (id: string, fields: Partial<Incident>) => incidentAt(id, at(0), fields)
 
 describe('incident response', () => {
   test('response time per severity; SEV-4 by the end of the next business day', () => {
-    expect(
-      respondedInTime(
-        incident('a', { severity: 'SEV-1', acknowledgedAt: at(0) + 5 * MIN }),
-        dayOfWeek,
-        endOfDay,
-      ),
-    ).toBe(true)
-    expect(
-      respondedInTime(
-        incident('b', { severity: 'SEV-1', acknowledgedAt: at(0) + 6 * MIN }),
-        dayOfWeek,
-        endOfDay,
-      ),
-    ).toBe(false)
+    expect(respondedInTime(incident('a', { severity: 'SEV-1', acknowledgedAt: at(0) + 5 * MIN }), utc)).toBe(
+      true,
+    )
+    expect(respondedInTime(incident('b', { severity: 'SEV-1', acknowledgedAt: at(0) + 6 * MIN }), utc)).toBe(
+      false,
+    )
     // Detected Friday 2025-03-07 18:00: the next business day is Monday; acked Monday 17:00 is in time.
     const friday = Date.parse('2025-03-07T18:00:00Z')
     const monday = Date.parse('2025-03-10T17:00:00Z')
     expect(
-      respondedInTime(
-        incident('c', { severity: 'SEV-4', detectedAt: friday, acknowledgedAt: monday }),
-        dayOfWeek,
-        endOfDay,
-      ),
+      respondedInTime(incident('c', { severity: 'SEV-4', detectedAt: friday, acknowledgedAt: monday }), utc),
     ).toBe(true)
     expect(
       respondedInTime(
         incident('d', { severity: 'SEV-4', detectedAt: friday, acknowledgedAt: monday + DAY }),
-        dayOfWeek,
-        endOfDay,
+        utc,
       ),
     ).toBe(false)
   })
@@ -110,11 +97,11 @@ describe('incident response', () => {
     ]
     const summary = computeReliability({
       incidents,
-      period,
-      dayOfWeek,
-      endOfDay,
+      period: utc.span(period),
+      calendar: utc,
       onCallTeams: 2,
       onCallPeople: 6,
+      fromRota: true,
     })
     expect(summary.incidents).toEqual({
       total: 4,
@@ -166,7 +153,7 @@ describe('release', () => {
       deploy('d7', 8),
     ]
     const flags = [flag('old', -40), flag('young', -5), flag('gone', -60, -1), flag('removed-later', -45, 20)]
-    const release = computeRelease(deployments, flags, { from: T0, to: T0 + 7 * DAY }, dayOfWeek)
+    const release = computeRelease(deployments, flags, utc.span({ from: T0, to: T0 + 7 * DAY }), utc)
     expect(release).toEqual({
       releases: 5,
       perWeek: 5,
@@ -179,6 +166,7 @@ describe('release', () => {
       fridayOrWeekendShare: 0.4,
       regressions: 1,
       regressionRate: 0.2,
+      regressionReported: 5,
       flags: { live: 3, stale: 2, staleShare: 2 / 3 },
     })
   })

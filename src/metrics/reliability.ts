@@ -4,12 +4,10 @@
  * status-update cadence compliance per audience, postmortem completion (targets 100 % for SEV-1/2,
  * 80 % for SEV-3), overdue action items, and pages per team and per on-call person per week.
  */
-import { type Incident, SEVERITIES, type Severity } from '../model/types.js'
-import { inPeriod, type Period } from './calendar.js'
+import { HOUR, MINUTE } from '../model/time.js'
+import { type ActionItem, type Incident, SEVERITIES, type Severity } from '../model/types.js'
+import { type CalendarPeriod, inPeriod, type OrgCalendar, weeksOf } from './calendar.js'
 import { type Distribution, ratio, secondsDistribution } from './stats.js'
-
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
 
 /** Seed table "Severity Levels": time to respond. SEV-4 is "next business day" (see `respondedInTime`). */
 export const RESPONSE_TIME: Record<Exclude<Severity, 'SEV-4'>, number> = {
@@ -34,17 +32,13 @@ export const POSTMORTEM_TARGET: Partial<Record<Severity, number>> = { 'SEV-1': 1
  * Acknowledged within the severity's response time. SEV-4's "next business day" means by the end
  * of the first working day after detection (Monday to Friday, in the given zone's calendar).
  */
-export function respondedInTime(
-  incident: Incident,
-  dayOfWeek: (at: number) => number,
-  endOfDay: (at: number) => number,
-): boolean | null {
+export function respondedInTime(incident: Incident, calendar: OrgCalendar): boolean | null {
   if (incident.acknowledgedAt === null) return null
   const elapsed = incident.acknowledgedAt - incident.detectedAt
   if (incident.severity !== 'SEV-4') return elapsed <= RESPONSE_TIME[incident.severity]
-  let deadline = endOfDay(incident.detectedAt)
-  do deadline = endOfDay(deadline + 1)
-  while (dayOfWeek(deadline - 1) === 0 || dayOfWeek(deadline - 1) === 6)
+  let deadline = calendar.endOfDay(incident.detectedAt)
+  do deadline = calendar.endOfDay(deadline + 1)
+  while (calendar.dayOfWeek(deadline - 1) === 0 || calendar.dayOfWeek(deadline - 1) === 6)
   return incident.acknowledgedAt < deadline
 }
 
@@ -74,6 +68,17 @@ export function postmortemDone(incident: Incident): boolean {
   return status === 'reviewed' || status === 'closed'
 }
 
+/** Whether the postmortem was done by an instant (done, and completed by then when the date is known). */
+export function postmortemDoneBy(incident: Incident, at: number): boolean {
+  const completedAt = incident.postmortem?.completedAt
+  return postmortemDone(incident) && (completedAt === undefined || completedAt <= at)
+}
+
+/** Whether an action item was still open at an instant: not done, or done only later. */
+export function actionItemOpenAt(item: ActionItem, at: number): boolean {
+  return !item.done || (item.doneAt !== undefined && item.doneAt >= at)
+}
+
 export interface ReliabilitySummary {
   incidents: { total: number; bySeverity: Record<Severity, number> }
   mtta: Distribution
@@ -97,6 +102,7 @@ export interface ReliabilitySummary {
     weeks: number
     teams: number
     people: number
+    fromRota: boolean
     perTeamPerWeek: number | null
     perPersonPerWeek: number | null
   }
@@ -104,12 +110,13 @@ export interface ReliabilitySummary {
 
 export interface ReliabilityInput {
   incidents: readonly Incident[]
-  period: Period
-  dayOfWeek: (at: number) => number
-  endOfDay: (at: number) => number
-  /** Teams and people sharing on-call for the services in scope. */
+  period: CalendarPeriod
+  calendar: OrgCalendar
+  /** Teams owning the services in scope, and the people sharing their on-call. */
   onCallTeams: number
   onCallPeople: number
+  /** Whether the people are those of the services' rotas (else the owning teams' engineers). */
+  fromRota: boolean
 }
 
 /** SEV-1 to SEV-3 page someone; SEV-4 is a ticket. */
@@ -136,7 +143,7 @@ export function computeReliability(input: ReliabilityInput): ReliabilitySummary 
   let overdue = 0
   for (const incident of incidents) {
     for (const item of incident.postmortem?.actionItems ?? []) {
-      if (item.done && (item.doneAt === undefined || item.doneAt < period.to)) continue
+      if (!actionItemOpenAt(item, period.to)) continue
       open++
       if (item.due < period.to) overdue++
     }
@@ -145,7 +152,7 @@ export function computeReliability(input: ReliabilityInput): ReliabilitySummary 
       if (PAGING.has(incident.severity)) pages++
       if (incident.acknowledgedAt !== null && incident.acknowledgedAt >= incident.detectedAt)
         ack.push(incident.acknowledgedAt - incident.detectedAt)
-      const inTime = respondedInTime(incident, input.dayOfWeek, input.endOfDay)
+      const inTime = respondedInTime(incident, input.calendar)
       if (inTime !== null) {
         response[incident.severity].n++
         if (inTime) response[incident.severity].inTime++
@@ -167,7 +174,7 @@ export function computeReliability(input: ReliabilityInput): ReliabilitySummary 
     postmortems[s].rate = ratio(postmortems[s].completed, postmortems[s].required)
   }
   const due = SEVERITIES.filter((s) => postmortems[s].required > 0)
-  const weeks = (period.to - period.from) / (7 * 24 * HOUR)
+  const weeks = weeksOf(period)
   const responded = SEVERITIES.reduce((n, s) => n + response[s].n, 0)
   return {
     incidents: { total: SEVERITIES.reduce((n, s) => n + bySeverity[s], 0), bySeverity },
@@ -194,6 +201,7 @@ export function computeReliability(input: ReliabilityInput): ReliabilitySummary 
       weeks,
       teams: input.onCallTeams,
       people: input.onCallPeople,
+      fromRota: input.fromRota,
       perTeamPerWeek: input.onCallTeams > 0 && weeks > 0 ? pages / input.onCallTeams / weeks : null,
       perPersonPerWeek: input.onCallPeople > 0 && weeks > 0 ? pages / input.onCallPeople / weeks : null,
     },

@@ -18,8 +18,15 @@ import type {
   WorkItemEvent,
 } from '../model/events.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
-import { inPeriod, type Period } from './calendar.js'
-import { type CostSummary, computeCost, monthsBetween } from './cost.js'
+import {
+  ageInDays,
+  type CalendarPeriod,
+  inPeriod,
+  type OrgCalendar,
+  type Period,
+  weeksOf,
+} from './calendar.js'
+import { type CostSummary, computeCost } from './cost.js'
 import { computeDelivery, computeRoadmap, type DeliverySummary, type RoadmapSummary } from './delivery.js'
 import type { DoraSummary } from './dora.js'
 import { computeDx, type DxSummary } from './dx.js'
@@ -38,9 +45,9 @@ import { computeQuality, type QualitySummary } from './quality.js'
 import { computeRelease, type ReleaseSummary } from './release.js'
 import { computeReliability, type ReliabilitySummary } from './reliability.js'
 import { computeReviews, type ReviewSummary } from './reviews.js'
-import { evaluateSlo, type SloStatus, type SloWindow } from './slo.js'
+import { evaluateSlo, type SliKind, type SloStatus, type SloWindow } from './slo.js'
 import { median, ratio } from './stats.js'
-import { computeTeamHealth, type TeamHealthSummary } from './team-health.js'
+import { computeTeamHealth, headcountOver, type TeamHealthSummary, tenures } from './team-health.js'
 
 export interface ScoreboardInput {
   period: Period
@@ -57,6 +64,8 @@ export interface ScoreboardInput {
     service: string
     objective: number
     window: SloWindow
+    sli: SliKind
+    timesliceTarget?: number | undefined
     samples: readonly SliEvent[]
   }[]
   personEvents: readonly PersonChangeEvent[]
@@ -67,22 +76,31 @@ export interface ScoreboardInput {
   runs: readonly PipelineRunEvent[]
   vulnerabilities: readonly VulnerabilityEvent[]
   measurements: readonly MeasurementEvent[]
-  /** Docs paths of the scope's repositories and when each last changed. */
-  docChanges: ReadonlyMap<string, number>
+  /** Docs paths of the scope's repositories and every time each changed. */
+  docChanges: ReadonlyMap<string, readonly number[]>
   services: readonly { id: string; lifecycle: string; pavedRoad?: boolean | undefined }[]
   serviceFirsts: ReadonlyMap<string, { firstCommit: number | null; firstDeploy: number | null }>
-  /** People in the scope now (engineers), teams sharing on-call, and the WIP limit (summed for the org). */
-  engineers: number
-  teams: number
+  /**
+   * The scope's people with the dates they joined and left (org file), completed by person events:
+   * headcount is their time-weighted average over the period, never today's roster.
+   */
+  people: readonly { id: string; start: number | null; end: number | null }[]
+  /**
+   * On-call: the people on the rotas of the scope's services (`onCallPeople`; null when no service
+   * in scope names its rota) and the teams owning the scope's services (the teams that get paged).
+   */
+  onCall: { people: number | null; teams: number }
+  /** Every team of the organization (those that could ask the scope for support). */
+  orgTeams: readonly string[]
+  /** The WIP limit (summed for the org). */
   wipLimit: number | null
   dependencies: readonly { status: string; opened: number | null }[]
   allocationPlan: Partial<Record<Investment, number>>
   loadedCostPerEngineer: number | null
   sameAuthor: (a: string, b: string) => boolean
   firstMergeOf: (person: string, after: number) => number | null
-  dayOfWeek: (at: number) => number
-  endOfDay: (at: number) => number
-  monthStart: (at: number) => number
+  /** The org's time zone and fiscal year: every day, week, month and quarter is taken in it. */
+  calendar: OrgCalendar
 }
 
 export interface SloBoardEntry {
@@ -92,7 +110,7 @@ export interface SloBoardEntry {
 }
 
 export interface Scoreboard {
-  period: Period
+  period: CalendarPeriod
   dora: DoraSummary
   flow: FlowSummary
   reviews: ReviewSummary
@@ -121,19 +139,17 @@ export interface Scoreboard {
   /** Latest value in the period of each measured KPI (fed as `measurement` events). */
   measurements: Map<string, { value: number; n: number }>
   /**
-   * Whether the scope has any rows of a kind at all (in any period). A count of zero means
-   * "none happened" only when the source is connected; otherwise it is "no data".
+   * Whether each source covers the period: the scope has rows of it from before the period's end.
+   * A count of zero means "none happened" only for a covered source; otherwise it is "no data".
    */
-  sources: Record<
-    'deployments' | 'incidents' | 'workItems' | 'pullRequests' | 'flags' | 'costs' | 'people',
-    boolean
-  >
+  sources: Record<SourceKey, boolean>
 }
 
 export function computeScoreboard(input: ScoreboardInput): Scoreboard {
-  const { period } = input
-  const activeUsers = latestBusiness(input.business, period)?.activeUsers ?? null
-  const months = monthsBetween(period.from, period.to)
+  const { calendar } = input
+  const period = calendar.span(input.period)
+  const activeUsers = latestBusiness(input.business, period, calendar)?.activeUsers ?? null
+  const months = calendar.monthsIn(period)
   const successful = input.deployments.filter(
     (d) => d.result === 'success' && inPeriod(d.finishedAt, period),
   ).length
@@ -144,8 +160,10 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
       objective: slo.objective,
       window: slo.window,
       samples: slo.samples,
+      sli: slo.sli,
+      ...(slo.timesliceTarget !== undefined ? { timesliceTarget: slo.timesliceTarget } : {}),
       at: period.to,
-      monthStart: input.monthStart,
+      calendar,
     }),
   }))
   const judged = slos.filter((s) => s.status.met !== null)
@@ -153,14 +171,16 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
   const good = judged.reduce((n, s) => n + s.status.good, 0)
   const total = judged.reduce((n, s) => n + s.status.total, 0)
   const burns = judged.map((s) => s.status.burnRate).filter((b): b is number => b !== null)
-  const weeks = (period.to - period.from) / (7 * 86_400_000)
-  const merged = input.pullRequests.filter(
-    (pr) => pr.mergedAt !== null && inPeriod(pr.mergedAt, period),
-  ).length
+  const weeks = weeksOf(period)
+  const headcount = headcountOver(tenures(input.people, input.personEvents), period)
+  const engineers = headcount.average
+  const reviews = computeReviews(input.pullRequests, period, input.sameAuthor)
+  // One rule with the review metrics: a pull request still marked draft is not counted.
+  const merged = reviews.mergedWithoutReview.merged
   const openDeps = input.dependencies.filter((d) => d.status !== 'done')
   const ages = openDeps
     .filter((d) => d.opened !== null && d.opened < period.to)
-    .map((d) => (period.to - d.opened!) / 86_400_000)
+    .map((d) => ageInDays(d.opened as number, period.to, calendar.timeZone))
   const measurements = new Map<string, { value: number; n: number }>()
   for (const m of [...input.measurements].sort((a, b) => a.at - b.at)) {
     if (!inPeriod(m.at, period)) continue
@@ -171,19 +191,19 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     period,
     dora: input.dora,
     flow: computeFlow(input.workItems, period, input.wipLimit),
-    reviews: computeReviews(input.pullRequests, period, input.sameAuthor),
+    reviews,
     delivery: computeDelivery(input.sprints, period),
-    roadmap: computeRoadmap(input.workItems, period),
+    roadmap: computeRoadmap(input.workItems, period, calendar),
     quality: computeQuality(input.workItems, period, activeUsers),
     reliability: computeReliability({
       incidents: input.incidents,
       period,
-      dayOfWeek: input.dayOfWeek,
-      endOfDay: input.endOfDay,
-      onCallTeams: input.teams,
-      onCallPeople: input.engineers,
+      calendar,
+      onCallTeams: input.onCall.teams,
+      onCallPeople: input.onCall.people ?? engineers,
+      fromRota: input.onCall.people !== null,
     }),
-    release: computeRelease(input.deployments, input.flags, period, input.dayOfWeek),
+    release: computeRelease(input.deployments, input.flags, period, calendar),
     slos: {
       entries: slos,
       met,
@@ -192,43 +212,82 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
       worstBurn: burns.length > 0 ? Math.max(...burns) : null,
       ratio: ratio(good, total),
     },
-    teamHealth: computeTeamHealth(input.personEvents, input.survey, period, input.engineers),
+    teamHealth: computeTeamHealth(input.personEvents, input.survey, period, headcount),
     hiring: computeHiring(input.requisitions, input.personEvents, period, input.firstMergeOf),
     cost: computeCost(
       input.costs,
       input.business,
       months,
-      input.engineers,
+      engineers,
       successful,
       input.loadedCostPerEngineer,
     ),
     dx: computeDx(input.runs, input.docChanges, input.survey, period),
-    platform: computePlatform(input.services, input.serviceFirsts, input.workItems, period),
+    platform: computePlatform(input.services, input.serviceFirsts, input.workItems, period, input.orgTeams),
     security: computeSecurity(input.vulnerabilities, period),
     allocation: computeAllocation(input.workItems, period, input.allocationPlan),
     productivity: {
-      engineers: input.engineers,
+      engineers,
       mergedPullRequests: merged,
-      perEngineerPerWeek: input.engineers > 0 && weeks > 0 ? merged / input.engineers / weeks : null,
+      perEngineerPerWeek: engineers > 0 && weeks > 0 ? merged / engineers / weeks : null,
     },
     dependencies: { open: openDeps.length, medianAgeDays: median(ages) },
     measurements,
-    sources: {
-      deployments: input.deployments.length > 0,
-      incidents: input.incidents.length > 0,
-      workItems: input.workItems.length > 0,
-      pullRequests: input.pullRequests.length > 0,
-      flags: input.flags.length > 0,
-      costs: input.costs.length > 0,
-      people: input.personEvents.length > 0,
-    },
+    sources: coverage(input, period),
+  }
+}
+
+/**
+ * The sources a KPI can depend on, and what "no data" says when one does not cover the period
+ * (shown as the KPI's note).
+ */
+export const SOURCES = {
+  deployments: 'no production deployments ingested for this scope up to the period’s end',
+  incidents: 'no incidents ingested for this scope up to the period’s end',
+  workItems: 'no work items ingested for this scope up to the period’s end',
+  pullRequests: 'no pull requests ingested for this scope up to the period’s end',
+  flags: 'no feature flags ingested for this scope up to the period’s end',
+  costs: 'no cost records up to the period’s last month',
+  business: 'no business figures (revenue, active users) up to the period’s last month',
+  people: 'no start/end dates in people and no person events up to the period’s end',
+  statusUpdates: 'the incidents carry no statusUpdates',
+  postmortems: 'the incidents carry no postmortem',
+  regressions: 'no deployment reports a regression flag (true or false)',
+  pavedRoad: 'no production service declares pavedRoad (true or false)',
+} as const
+
+export type SourceKey = keyof typeof SOURCES
+
+function coverage(input: ScoreboardInput, period: Period): Record<SourceKey, boolean> {
+  const before = (at: number) => at < period.to
+  const lastMonth = input.calendar.month(period.to - 1)
+  const incidents = input.incidents.filter((i) => before(i.detectedAt))
+  return {
+    deployments: input.deployments.some((d) => before(d.finishedAt)),
+    incidents: incidents.length > 0,
+    workItems: input.workItems.some((w) => before(w.createdAt)),
+    pullRequests: input.pullRequests.some((pr) => before(pr.createdAt)),
+    flags: input.flags.some((f) => before(f.createdAt)),
+    costs: input.costs.some((c) => c.month <= lastMonth),
+    business: input.business.some((b) => b.month <= lastMonth),
+    people:
+      input.personEvents.some((e) => before(e.at)) ||
+      input.people.some((p) => (p.start !== null && before(p.start)) || (p.end !== null && before(p.end))),
+    statusUpdates: incidents.some((i) => i.statusUpdates.length > 0),
+    postmortems: incidents.some((i) => i.postmortem !== null && i.postmortem !== undefined),
+    regressions: input.deployments.some((d) => d.regression !== null && before(d.finishedAt)),
+    pavedRoad: input.services.some((s) => s.lifecycle === 'production' && s.pavedRoad !== undefined),
   }
 }
 
 /** The business figures of the latest month that overlaps the period (or the latest before it). */
-function latestBusiness(business: readonly BusinessEvent[], period: Period): BusinessEvent | undefined {
-  const first = new Date(period.from).toISOString().slice(0, 7)
-  const last = new Date(period.to - 1).toISOString().slice(0, 7)
+function latestBusiness(
+  business: readonly BusinessEvent[],
+  period: Period,
+  calendar: OrgCalendar,
+): BusinessEvent | undefined {
+  const first = calendar.month(period.from)
+  const last = calendar.month(period.to - 1)
   const sorted = [...business].sort((a, b) => (a.month < b.month ? -1 : 1))
   return (
     sorted.filter((b) => b.month >= first && b.month <= last).at(-1) ??

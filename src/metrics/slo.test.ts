@@ -1,6 +1,7 @@
 /** The test vectors of the reliability reference (shared/reference/reliability-slo-incidents.md). */
 import { describe, expect, test } from 'vitest'
 import { DAY, HOUR, MINUTE } from '../model/time.js'
+import { OrgCalendar } from './calendar.js'
 import {
   budgetDuration,
   budgetRemaining,
@@ -100,15 +101,12 @@ describe('evaluating an SLO from SLI samples', () => {
     good,
     total,
   })
-  const monthStart = (at: number) => {
-    const d = new Date(at)
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
-  }
+  const calendar = new OrgCalendar('UTC')
 
   test('attainment, budget and burn over a rolling 30-day window', () => {
     // 29 clean days of 1,000 events, then one day with 30 bad of 1,000: 30 bad of 30,000 = 0.001.
     const samples = [...Array.from({ length: 29 }, (_, i) => daily(i + 1, 1000, 1000)), daily(0, 970, 1000)]
-    const status = evaluateSlo({ objective: 99.9, window: '30d', samples, at: T, monthStart })
+    const status = evaluateSlo({ objective: 99.9, window: '30d', samples, at: T, calendar })
     expect(status.total).toBe(30_000)
     expect(status.attainment).toBe(29_970 / 30_000)
     expect(status.met).toBe(true)
@@ -131,7 +129,7 @@ describe('evaluating an SLO from SLI samples', () => {
       { start: at - 60 * MINUTE, end: at - 5 * MINUTE, good: 9_700, total: 10_000 },
       { start: at - 5 * MINUTE, end: at, good: 960, total: 1_000 },
     ]
-    const status = evaluateSlo({ objective: 99.9, window: '30d', samples, at, monthStart })
+    const status = evaluateSlo({ objective: 99.9, window: '30d', samples, at, calendar })
     // 1 h: 340 bad of 11,000 = 0.0309 > 0.0144; 5 m: 0.04 > 0.0144.
     expect(status.alerts[0]).toMatchObject({ severity: 'page', firing: true })
     expect(status.alert).toBe('page')
@@ -140,11 +138,11 @@ describe('evaluating an SLO from SLI samples', () => {
 
   test('a calendar-month window starts on the 1st; no samples is no data, not a zero', () => {
     const samples = [daily(0, 990, 1000), daily(40, 0, 1000)]
-    const status = evaluateSlo({ objective: 99, window: 'calendar-month', samples, at: T, monthStart })
+    const status = evaluateSlo({ objective: 99, window: 'calendar-month', samples, at: T, calendar })
     expect(status.window).toEqual({ from: Date.parse('2025-03-01T00:00:00Z'), to: T })
     expect(status.total).toBe(1000)
     expect(status.budgetRemaining).toBeCloseTo(0, 9)
-    const empty = evaluateSlo({ objective: 99, window: '7d', samples: [], at: T, monthStart })
+    const empty = evaluateSlo({ objective: 99, window: '7d', samples: [], at: T, calendar })
     expect(empty).toMatchObject({ attainment: null, met: null, budgetRemaining: null, alert: 'no-data' })
   })
 })

@@ -6,6 +6,7 @@
  * scaled to the SLO window. Objectives are percentages (99.9), ratios are fractions.
  */
 import { DAY, HOUR, MINUTE } from '../model/time.js'
+import type { OrgCalendar } from './calendar.js'
 
 export interface SliSample {
   start: number
@@ -122,14 +123,38 @@ export type SloWindow = '7d' | '28d' | '30d' | 'calendar-month'
 export function sloWindow(
   window: SloWindow,
   at: number,
-  monthStart: (at: number) => number,
+  calendar: OrgCalendar,
 ): { from: number; to: number } {
-  if (window === 'calendar-month') return { from: monthStart(at - 1), to: at }
+  if (window === 'calendar-month') return { from: calendar.monthStart(at - 1), to: at }
   return { from: at - Number.parseInt(window, 10) * DAY, to: at }
 }
 
-export function windowLength(window: SloWindow): number {
-  return window === 'calendar-month' ? 30 * DAY : Number.parseInt(window, 10) * DAY
+/**
+ * The whole window's length, which budgets and burn thresholds scale with: rolling days, or the
+ * real length of the calendar month containing `at − 1` in the org's zone (March 31 days, February 28).
+ */
+export function windowLength(window: SloWindow, at: number, calendar: OrgCalendar): number {
+  if (window !== 'calendar-month') return Number.parseInt(window, 10) * DAY
+  const month = calendar.monthOf(at - 1)
+  return month.to - month.from
+}
+
+export type SliKind = 'ratio' | 'timeslices'
+
+/**
+ * OpenSLO Timeslices: every SLI sample is one time slice, good when its own good ÷ total meets
+ * `sliceTargetPercent`; the SLO is then judged on good slices ÷ slices (a slice without events is
+ * no data). Returns the samples restated as one event per slice, so the ratio math applies as is.
+ */
+export function asTimeslices(samples: readonly SliSample[], sliceTargetPercent: number): SliSample[] {
+  return samples
+    .filter((s) => s.total > 0)
+    .map((s) => ({
+      start: s.start,
+      end: s.end,
+      good: s.good / s.total + 1e-12 >= sliceTargetPercent / 100 ? 1 : 0,
+      total: 1,
+    }))
 }
 
 /**
@@ -184,26 +209,34 @@ export interface SloInput {
   samples: readonly SliSample[]
   /** Evaluate as of this instant. */
   at: number
-  monthStart: (at: number) => number
+  calendar: OrgCalendar
+  /** `ratio` (default): good ÷ total events; `timeslices`: good slices ÷ slices (see `asTimeslices`). */
+  sli?: SliKind
+  /** For timeslices: the percentage a slice must meet to be good (default: the objective). */
+  timesliceTarget?: number
   recentMs?: number
   alertWindows?: AlertWindow[]
 }
 
 /** Attainment, budget, burn and alert state of one SLO as of `at`, from its SLI samples. */
 export function evaluateSlo(input: SloInput): SloStatus {
-  const window = sloWindow(input.window, input.at, input.monthStart)
-  const length = windowLength(input.window)
+  const window = sloWindow(input.window, input.at, input.calendar)
+  const length = windowLength(input.window, input.at, input.calendar)
   const budget = errorBudget(input.objective)
-  const { good, total } = sumBetween(input.samples, window.from, window.to)
+  const samples =
+    input.sli === 'timeslices'
+      ? asTimeslices(input.samples, input.timesliceTarget ?? input.objective)
+      : input.samples
+  const { good, total } = sumBetween(samples, window.from, window.to)
   const ratio = (g: number, t: number) => (t === 0 ? null : (t - g) / t)
   const errorRatio = ratio(good, total)
-  const recent = sumBetween(input.samples, input.at - (input.recentMs ?? DAY), input.at)
+  const recent = sumBetween(samples, input.at - (input.recentMs ?? DAY), input.at)
   const recentRatio = ratio(recent.good, recent.total)
   const remaining = budgetRemaining(input.objective, total - good, total)
   const currentBurn = recentRatio === null ? null : recentRatio / budget
   const alerts = (input.alertWindows ?? workbookAlertWindows(length)).map((rule) => {
-    const long = sumBetween(input.samples, input.at - rule.longMs, input.at)
-    const short = sumBetween(input.samples, input.at - rule.shortMs, input.at)
+    const long = sumBetween(samples, input.at - rule.longMs, input.at)
+    const short = sumBetween(samples, input.at - rule.shortMs, input.at)
     const longRatio = ratio(long.good, long.total)
     const shortRatio = ratio(short.good, short.total)
     const threshold = rule.factor * budget

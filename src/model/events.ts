@@ -59,10 +59,13 @@ const severity = z.preprocess(
   (value) => {
     if (typeof value === 'number') return `SEV-${value}`
     if (typeof value !== 'string') return value
-    const match = /^\s*sev\s*-?\s*([1-4])\s*$/i.exec(value)
+    // "SEV-2", "sev2", "Sev 2" and a bare "2" (as CSV cells carry numbers) are the same severity.
+    const match = /^\s*(?:sev\s*-?\s*)?([1-4])\s*$/i.exec(value)
     return match ? `SEV-${match[1]}` : value
   },
-  z.enum(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4']),
+  z.enum(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'], {
+    error: 'expected a severity: SEV-1 to SEV-4 (also written sev2, SEV 2 or 2)',
+  }),
 )
 
 const lowercaseEnum = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -86,7 +89,7 @@ export const deploymentEvent = z.looseObject({
   kind: lowercaseEnum(['regular', 'hotfix', 'rollback'] as const).default('regular'),
   labels: cellList(text).default([]),
   /** Flagged as a performance regression (latency or throughput) after release. */
-  regression: flag.default(false),
+  regression: flag.optional(),
 })
 
 export const incidentEvent = z.looseObject({

@@ -135,7 +135,10 @@ export const serviceSchema = z.strictObject({
   lifecycle: z.enum(['experimental', 'production', 'deprecated']).default('production'),
   pavedRoad: z.boolean().optional(),
   runbook: z.string().optional(),
+  /** The name of the on-call rotation (matched against alerting tools' service names). */
   onCall: z.string().optional(),
+  /** The people on the service's on-call rota: on-call load is divided among them. */
+  onCallPeople: z.array(id).default([]),
 })
 
 export const sloSchema = z.strictObject({
@@ -145,7 +148,10 @@ export const sloSchema = z.strictObject({
   /** Target percentage of good events, e.g. 99.9. */
   objective: z.number().gt(0).lt(100),
   window: z.enum(['7d', '28d', '30d', 'calendar-month']).default('30d'),
+  /** `ratio`: good ÷ total events; `timeslices`: each SLI sample is a slice, good when it meets `timesliceTarget`. */
   sli: z.enum(['ratio', 'timeslices']).default('ratio'),
+  /** For `sli: timeslices`, the percentage a slice must meet to count as good (default: the objective). */
+  timesliceTarget: z.number().gt(0).max(100).optional(),
   description: z.string().optional(),
 })
 
@@ -251,7 +257,7 @@ export const policiesSchema = z.strictObject({
     .default({ sev1: 5, sev2: 5, sev3: 10 }),
   /** A blocking dependency blocked this long without escalation is "dependency as excuse". */
   dependencyExcuseDays: z.number().int().positive().default(14),
-  /** A team that provides this many open blocking dependencies is a hub. */
+  /** A team that this many other teams wait on (distinct consumers of its open blocking dependencies) is a hub. */
   hubThreshold: z.number().int().min(2).default(3),
   /** Windows in which production deployments are not allowed (the change calendar). */
   changeFreezes: z
@@ -365,6 +371,28 @@ export type Risk = z.output<typeof riskSchema>
 export type Experiment = z.output<typeof experimentSchema>
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number]
 export type BenchmarkProfileName = (typeof BENCHMARK_PROFILES)[number]
+
+/**
+ * Team membership has one rule: a person belongs to the team named by their `team` and to every
+ * team that lists them in `members`. Returns the org with both sides filled in — every team's
+ * `members` includes the people naming it, and a person without `team` listed by exactly one
+ * team gets that team — so nothing downstream has to look at both.
+ */
+export function withMembership(org: OrgFile): OrgFile {
+  const listedIn = new Map<string, string[]>()
+  for (const team of org.teams)
+    for (const member of team.members) listedIn.set(member, [...(listedIn.get(member) ?? []), team.id])
+  const people = org.people.map((person) => {
+    const teams = listedIn.get(person.id) ?? []
+    return person.team === undefined && teams.length === 1 ? { ...person, team: teams[0] } : person
+  })
+  const teams = org.teams.map((team) => {
+    const members = new Set(team.members)
+    for (const person of org.people) if (person.team === team.id) members.add(person.id)
+    return { ...team, members: [...members] }
+  })
+  return { ...org, people, teams }
+}
 
 /** A service's repository reference with its monorepo path prefixes (empty: the whole repo). */
 export interface ServiceRepository {

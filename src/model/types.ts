@@ -18,8 +18,8 @@ export interface Deployment {
   sha: string
   kind: DeploymentKind
   labels: string[]
-  /** Flagged as a performance regression after release. */
-  regression: boolean
+  /** Flagged as a performance regression after release; null when the source does not say. */
+  regression: boolean | null
 }
 
 export interface Incident {

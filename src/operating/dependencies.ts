@@ -4,10 +4,9 @@
  * "dependency as excuse" anti-pattern; a suggested resolution strategy from the seed's table;
  * Mermaid and Graphviz DOT exports.
  */
-import { orgDay } from '../metrics/calendar.js'
+import { ageInDays, orgDay } from '../metrics/calendar.js'
 import type { Dependency, OrgFile } from '../model/org.js'
-
-const DAY = 86_400_000
+import { DAY } from '../model/time.js'
 
 /** The seed's "Dependency Resolution Strategies" table. */
 export const RESOLUTION_STRATEGIES = {
@@ -165,7 +164,7 @@ export function analyzeDependencies(
     const opened = orgDay(d.opened, zone)
     const neededBy = orgDay(d.neededBy, zone)
     const live = isOpen(d)
-    const ageDays = opened === null ? null : Math.max(0, Math.floor((now - opened) / DAY))
+    const ageDays = opened === null ? null : ageInDays(opened, now, zone)
     const daysToNeed = neededBy === null ? null : Math.floor((neededBy - now) / DAY)
     const overdue = live && neededBy !== null && now >= neededBy
     const blockedLong =

@@ -5,8 +5,8 @@
  * (so CI can run them on a pull request that edits `engops.yaml`); data gates read the store and
  * are skipped, with the reason, when there is none.
  */
-import { orgDay } from '../metrics/calendar.js'
-import { postmortemDone } from '../metrics/reliability.js'
+import { dayKey, orgDay } from '../metrics/calendar.js'
+import { actionItemOpenAt, postmortemDone, postmortemDoneBy } from '../metrics/reliability.js'
 import type { GateId, OrgFile } from '../model/org.js'
 import type { Deployment, Incident, Severity } from '../model/types.js'
 import type { DependencyMap } from './dependencies.js'
@@ -299,14 +299,15 @@ function gateFindings(
         const key = DUE_KEY[incident.severity]
         if (!key || incident.resolvedAt === null) continue
         const due = incident.resolvedAt + org.policies.postmortemDueDays[key] * DAY
-        if (!postmortemDone(incident) && data!.now > due) {
+        // As of `now` (also a past `--at`): done later means overdue then.
+        if (!postmortemDoneBy(incident, data!.now) && data!.now > due) {
           findings.push({
             subject: incident.id,
             message: `${incident.severity} postmortem ${Math.floor((data!.now - due) / DAY)} days overdue (${incident.postmortem?.status ?? 'not started'})`,
           })
         }
         for (const item of incident.postmortem?.actionItems ?? []) {
-          if (!item.done && item.due < data!.now)
+          if (actionItemOpenAt(item, data!.now) && item.due < data!.now)
             findings.push({
               subject: incident.id,
               message: `action item "${item.title}" (${item.owner}) ${Math.floor((data!.now - item.due) / DAY)} days overdue`,
@@ -350,7 +351,7 @@ function gateFindings(
         if (offending.length > 0) {
           findings.push({
             subject: budget.slo,
-            message: `${offending.length} non-P0 deployment(s) of ${budget.service} after its budget ran out on ${new Date(budget.exhaustedAt).toISOString().slice(0, 10)} (first: ${offending[0]!.id})`,
+            message: `${offending.length} non-P0 deployment(s) of ${budget.service} after its budget ran out on ${dayKey(budget.exhaustedAt, zone)} (first: ${offending[0]!.id})`,
             path: serviceIndex.has(budget.service)
               ? ['services', serviceIndex.get(budget.service)!]
               : undefined,

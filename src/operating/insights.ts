@@ -8,6 +8,7 @@
  * - "Dependency aging past its need-by date".
  * And the risk register: risks declared in engops.yaml plus those derived from the same evidence.
  */
+import { dayKey } from '../metrics/calendar.js'
 import type { DoraSummary } from '../metrics/dora.js'
 import type { Risk } from '../model/org.js'
 import type { DependencyStatus } from './dependencies.js'
@@ -34,7 +35,6 @@ export interface LeadTimePoint {
 const STAGES = ['coding', 'pickup', 'review', 'deploy'] as const
 const hours = (seconds: number) =>
   seconds >= 172_800 ? `${(seconds / 86_400).toFixed(1)} d` : `${(seconds / 3600).toFixed(1)} h`
-const day = (epoch: number) => new Date(epoch).toISOString().slice(0, 10)
 const num = (x: number | null) => (x === null ? '—' : String(Number(x.toFixed(2))))
 
 /**
@@ -42,7 +42,13 @@ const num = (x: number | null) => (x === null ? '—' : String(Number(x.toFixed(
  * the current one): fires when the current median is ≥ 25 % above the first period's, names the
  * stage that grew most, and dates the first period in which that stage ran 50 % above its baseline.
  */
-export function diagnoseLeadTime(team: string, series: readonly LeadTimePoint[]): Insight | null {
+/** `zone`: the org's time zone, for the dates the evidence names. */
+export function diagnoseLeadTime(
+  team: string,
+  series: readonly LeadTimePoint[],
+  zone = 'UTC',
+): Insight | null {
+  const day = (epoch: number) => dayKey(epoch, zone)
   if (series.length < 2) return null
   const baseline = series[0]!
   const current = series.at(-1)!

@@ -125,9 +125,11 @@ export function weekOf(period: Period, now: number): number {
 export function statusFromGap(progress: number | null, expected: number, settings: OkrSettings): OkrStatus {
   if (progress === null) return 'no-data'
   if (progress >= 1) return 'achieved'
-  const gap = expected - progress
-  if (gap <= settings.atRiskGap) return 'on-track'
-  if (gap <= settings.offTrackGap) return 'at-risk'
+  // Compared in whole basis points: 0.5 − 0.35 is 0.15000000000000002 in floating point, and a KR
+  // exactly 15 points behind is not "more than" 15 points behind.
+  const gap = Math.round((expected - progress) * 10_000)
+  if (gap <= Math.round(settings.atRiskGap * 10_000)) return 'on-track'
+  if (gap <= Math.round(settings.offTrackGap * 10_000)) return 'at-risk'
   return 'off-track'
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Engine } from '../engine/engine.js'
 import type { Tier } from '../metrics/benchmarks.js'
+import { dayKey } from '../metrics/calendar.js'
 import type { KpiResult } from '../metrics/kpi-status.js'
 import type { Incident } from '../model/types.js'
 import type { DependencyStatus } from '../operating/dependencies.js'
@@ -33,9 +34,15 @@ export function kpiSignal(kpi: KpiResult): Signal {
 /** "up 15% from last month": the change in plain words, or "" without a previous value. */
 export function changeText(kpi: KpiResult, periodName: string): string {
   if (!kpi.trend || kpi.trend.previous === null) return ''
-  if (kpi.trend.relative === null || Math.abs(kpi.trend.relative) < 0.02) return `flat vs last ${periodName}`
-  const pct = Math.round(Math.abs(kpi.trend.relative) * 100)
-  return `${kpi.trend.change > 0 ? 'up' : 'down'} ${pct}% from ${formatValue(kpi.trend.previous, kpi.unit)} last ${periodName}`
+  const { change, relative } = kpi.trend
+  // From zero there is no percentage, but anything but zero again is a rise or a fall.
+  if (relative === null) {
+    if (change === 0) return `flat vs last ${periodName}`
+    return `${change > 0 ? 'up' : 'down'} from ${formatValue(0, kpi.unit)} last ${periodName}`
+  }
+  if (Math.abs(relative) < 0.02) return `flat vs last ${periodName}`
+  const pct = Math.round(Math.abs(relative) * 100)
+  return `${change > 0 ? 'up' : 'down'} ${pct}% from ${formatValue(kpi.trend.previous, kpi.unit)} last ${periodName}`
 }
 
 export interface KpiLineOptions {
@@ -154,8 +161,8 @@ const OKR_SIGNAL: Record<OkrStatus, Signal> = {
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
 const num = (x: number | null) => (x === null ? '—' : String(Number(x.toFixed(2))))
-export const isoDay = (epoch: number | null) =>
-  epoch === null ? '—' : new Date(epoch).toISOString().slice(0, 10)
+/** The org-local calendar day of an instant, as reports print dates. */
+export const isoDay = (epoch: number | null, zone: string) => (epoch === null ? '—' : dayKey(epoch, zone))
 
 export function okrTable(objectives: readonly ObjectiveStatus[], withScores = false): ReportTable {
   const rows: string[][] = []
@@ -197,14 +204,14 @@ const HEALTH_SIGNAL: Record<InitiativeStatus['health'], Signal> = {
   blocked: 'act',
 }
 
-export function initiativeTable(list: readonly InitiativeStatus[]): ReportTable {
+export function initiativeTable(list: readonly InitiativeStatus[], zone: string): ReportTable {
   return {
     columns: ['Initiative', 'Owner', 'Status', 'Timeline', 'Impact'],
     rows: list.map((i) => [
       i.name,
       i.owner,
       `${i.health}${i.health !== i.declared ? ` (declared ${i.declared})` : ''}`,
-      i.start !== null || i.end !== null ? `${isoDay(i.start)} → ${isoDay(i.end)}` : '—',
+      i.start !== null || i.end !== null ? `${isoDay(i.start, zone)} → ${isoDay(i.end, zone)}` : '—',
       i.impact ?? '—',
     ]),
     signals: list.map((i) => HEALTH_SIGNAL[i.health]),

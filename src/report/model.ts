@@ -67,6 +67,8 @@ export interface Report {
   period: { from: string; to: string; label: string }
   /** The instant the report describes ("now"); reports are reproducible from it. */
   asOf: string
+  /** The org-local calendar day of `asOf`, as the human-readable renderers print it. */
+  asOfDate: string
   summary: string[]
   sections: ReportSection[]
 }

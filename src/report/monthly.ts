@@ -3,8 +3,10 @@
  * dashboard example (DORA, team health, delivery, cost; value, tier or target, symbol, change
  * against last month; trend charts in HTML), and the engineering–finance sync.
  */
+
 import type { Engine } from '../engine/engine.js'
 import { audits, insights } from '../engine/operating.js'
+import { dayKey } from '../metrics/calendar.js'
 import {
   AS_IS,
   addLines,
@@ -173,6 +175,19 @@ export async function monthlyReport(ctx: ReportContext): Promise<Report> {
         value: insight.evidence[0] ?? '',
       })
     }
+    // Every KPI off its target needs attention too, not only the diagnoses: each red one on its
+    // own line, the yellow ones named together.
+    for (const kpi of answer.kpis.filter((k) => k.status === 'red')) {
+      const line = kpiLine(kpi, { periodName })
+      if (line) attention.lines.push(line)
+    }
+    const watch = answer.kpis.filter((k) => k.status === 'yellow')
+    if (watch.length > 0)
+      attention.lines.push({
+        signal: 'watch',
+        label: `${watch.length} KPI${watch.length === 1 ? '' : 's'} to watch`,
+        value: watch.map((k) => k.name).join(', '),
+      })
     if (attention.lines.length === 0) attention.notes.push('Nothing needs attention.')
     sections.push(attention)
   }
@@ -186,6 +201,7 @@ export async function monthlyReport(ctx: ReportContext): Promise<Report> {
     scope: scopeLabel(engine, team),
     period: { from: iso(period.from), to: iso(period.to), label: period.label },
     asOf: iso(Math.min(ctx.now, period.to)),
+    asOfDate: dayKey(Math.min(ctx.now, period.to), ctx.engine.org.org.timezone),
     summary: [
       `${counts('green')} KPIs on target, ${counts('yellow')} to watch, ${counts('red')} to act on, ${counts('no-data')} without data.`,
       ...(red.length > 0
@@ -274,6 +290,7 @@ export async function engFinanceReport(ctx: ReportContext): Promise<Report> {
     scope: org.org.name,
     period: { from: iso(period.from), to: iso(period.to), label: period.label },
     asOf: iso(Math.min(ctx.now, period.to)),
+    asOfDate: dayKey(Math.min(ctx.now, period.to), ctx.engine.org.org.timezone),
     summary: [],
     sections: [headcount, cloud, tooling, unit],
   }

@@ -5,6 +5,7 @@
  * is May's), or the trailing window for the rolling ones.
  */
 import {
+  dayKey,
   localMidnight,
   type Period,
   parseBoundary,
@@ -43,16 +44,19 @@ export function monthPeriod(year: number, month: number, zone: string): Labelled
   }
 }
 
+/** ISO years have 52 weeks, or 53 when December 28th falls in week 53 (the year starts or, in a leap year, ends on a Thursday). */
+function isoWeeksIn(year: number): number {
+  const jan1 = new Date(Date.UTC(year, 0, 1)).getUTCDay()
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  return jan1 === 4 || (leap && jan1 === 3) ? 53 : 52
+}
+
 function isoWeek(year: number, week: number, zone: string): LabelledPeriod {
   // ISO week 1 contains January 4th; weeks start on Monday.
   const jan4 = new Date(Date.UTC(year, 0, 4))
   const monday = 4 - ((jan4.getUTCDay() + 6) % 7) + (week - 1) * 7
   const from = localMidnight(year, 1, monday, zone)
   return { from, to: localMidnight(year, 1, monday + 7, zone), label: `week ${week} of ${year}` }
-}
-
-function day(epoch: number): string {
-  return new Date(epoch).toISOString().slice(0, 10)
 }
 
 export function parseReportPeriod(
@@ -62,11 +66,27 @@ export function parseReportPeriod(
   zone: string,
   fiscalYearStartMonth: number,
 ): LabelledPeriod {
+  // Labels show the org-local dates the user typed: the last day of a range is `to − 1` locally.
+  const day = (epoch: number) => dayKey(epoch, zone)
   if (text !== undefined) {
     let m = /^(\d{4})-(\d{2})$/.exec(text)
-    if (m) return monthPeriod(Number(m[1]), Number(m[2]), zone)
+    if (m) {
+      const month = Number(m[2])
+      if (month < 1 || month > 12)
+        throw new EngopsError('USAGE', `--period "${text}": there is no month ${m[2]} (months are 01 to 12)`)
+      return monthPeriod(Number(m[1]), month, zone)
+    }
     m = /^(\d{4})-W(\d{1,2})$/.exec(text)
-    if (m) return isoWeek(Number(m[1]), Number(m[2]), zone)
+    if (m) {
+      const year = Number(m[1])
+      const week = Number(m[2])
+      if (week < 1 || week > isoWeeksIn(year))
+        throw new EngopsError(
+          'USAGE',
+          `--period "${text}": ${year} has ISO weeks W01 to W${isoWeeksIn(year)}`,
+        )
+      return isoWeek(year, week, zone)
+    }
     if (/^\d{4}-Q[1-4]$/.test(text))
       return { ...quarterPeriod(text, fiscalYearStartMonth, zone), label: text }
     m = /^(.+)\.\.(.+)$/.exec(text)

@@ -4,6 +4,7 @@
  * 30-day baseline assessment of a newly arrived leader, one team's page and a role's scorecard.
  */
 import { dependencyMap, gates, initiatives, insights, maturity, okrTree, risks } from '../engine/operating.js'
+import { dayKey } from '../metrics/calendar.js'
 import { flattenOkrs } from '../operating/okrs.js'
 import {
   AS_IS,
@@ -36,6 +37,7 @@ function frame(ctx: ReportContext, kind: string, title: string): Omit<Report, 's
     scope: scopeLabel(ctx.engine, ctx.team),
     period: { from: iso(ctx.period.from), to: iso(ctx.period.to), label: ctx.period.label },
     asOf: iso(Math.min(ctx.now, ctx.period.to)),
+    asOfDate: dayKey(Math.min(ctx.now, ctx.period.to), ctx.engine.org.org.timezone),
   }
 }
 
@@ -145,7 +147,7 @@ export async function qbrReport(ctx: ReportContext): Promise<Report> {
     }
   }
   const tracker = await initiatives(engine, at)
-  if (tracker.length > 0) investments.tables.push(initiativeTable(tracker))
+  if (tracker.length > 0) investments.tables.push(initiativeTable(tracker, ctx.engine.org.org.timezone))
   if (investments.lines.length === 0 && investments.tables.length === 0)
     investments.missing = 'no work items with an investment type and no initiatives'
 

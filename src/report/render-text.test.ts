@@ -24,6 +24,7 @@ function sample(): Report {
     scope: 'Acme',
     period: { from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z', label: 'March 2025' },
     asOf: '2025-04-01T00:00:00.000Z',
+    asOfDate: '2025-04-01',
     summary: ['1 KPI to act on.'],
     sections: [dora, cost],
   }

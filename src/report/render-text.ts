@@ -61,7 +61,7 @@ export function renderTerminal(report: Report, style: TerminalStyle): string {
   const d = (t: string) => (style.rich ? `\x1b[2m${t}\x1b[0m` : t)
   const out: string[] = [
     b(report.title),
-    d(`${report.scope} · ${report.period.label} · as of ${report.asOf.slice(0, 10)}`),
+    d(`${report.scope} · ${report.period.label} · as of ${report.asOfDate}`),
   ]
   for (const line of report.summary) out.push(line)
   for (const s of report.sections) {
@@ -89,7 +89,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [
     `# ${report.title}`,
     '',
-    `_${report.scope} · ${report.period.label} · as of ${report.asOf.slice(0, 10)}_`,
+    `_${report.scope} · ${report.period.label} · as of ${report.asOfDate}_`,
   ]
   if (report.summary.length > 0) out.push('', ...report.summary.map((s) => `> ${s}`))
   for (const s of report.sections) {

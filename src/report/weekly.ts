@@ -3,7 +3,7 @@
  * dependency sweep and the engineering–product sync — each ready to send as it is.
  */
 import { dependencyMap, gates, initiatives, insights, okrTree } from '../engine/operating.js'
-import { orgDay } from '../metrics/calendar.js'
+import { dayKey, orgDay } from '../metrics/calendar.js'
 import { flattenOkrs } from '../operating/okrs.js'
 import {
   addLines,
@@ -31,6 +31,7 @@ function frame(ctx: ReportContext, kind: string, title: string): Omit<Report, 's
     scope: scopeLabel(ctx.engine, ctx.team),
     period: { from: iso(ctx.period.from), to: iso(ctx.period.to), label: ctx.period.label },
     asOf: iso(Math.min(ctx.now, ctx.period.to)),
+    asOfDate: dayKey(Math.min(ctx.now, ctx.period.to), ctx.engine.org.org.timezone),
   }
 }
 
@@ -44,7 +45,7 @@ export async function weeklyReport(ctx: ReportContext): Promise<Report> {
 
   const tracker = section('initiatives', 'Initiative tracker', '🗂️')
   const list = await initiatives(engine, at)
-  if (list.length > 0) tracker.tables.push(initiativeTable(list))
+  if (list.length > 0) tracker.tables.push(initiativeTable(list, ctx.engine.org.org.timezone))
   else tracker.missing = 'no initiatives in engops.yaml'
 
   const deps = dependencyMap(engine.org, at)
@@ -340,11 +341,17 @@ export async function engProductSync(ctx: ReportContext): Promise<Report> {
   for (const f of org.policies.changeFreezes) {
     const from = orgDay(f.from, zone)
     if (from !== null && from >= at && from < horizon)
-      upcoming.push({ when: from, what: `Change freeze "${f.name}" until ${isoDay(orgDay(f.to, zone))}` })
+      upcoming.push({
+        when: from,
+        what: `Change freeze "${f.name}" until ${isoDay(orgDay(f.to, zone), zone)}`,
+      })
   }
   upcoming.sort((a, b) => a.when - b.when)
   if (upcoming.length > 0)
-    lookahead.tables.push({ columns: ['Date', 'What'], rows: upcoming.map((u) => [isoDay(u.when), u.what]) })
+    lookahead.tables.push({
+      columns: ['Date', 'What'],
+      rows: upcoming.map((u) => [isoDay(u.when, zone), u.what]),
+    })
   else lookahead.notes.push('No milestones, need-by dates or freezes in the next four weeks.')
 
   return {

@@ -23,6 +23,12 @@ import { migrationProvider } from './migrations.js'
 import { type Database, TABLES } from './schema.js'
 
 /** A generic event as stored: its identity, time and scope, and the event itself. */
+/**
+ * The deployments.regression column: 0 = not reported (also every row written before reports
+ * were told apart from their absence), 1 = a regression, 2 = reported as no regression.
+ */
+const REGRESSION_FROM_COLUMN: Record<number, boolean | null> = { 0: null, 1: true, 2: false }
+
 export interface StoredRecord {
   type: string
   source: string
@@ -97,7 +103,7 @@ export class Store {
       sha: row.sha,
       kind: row.kind as DeploymentKind,
       labels: JSON.parse(row.labels) as string[],
-      regression: row.regression === 1,
+      regression: REGRESSION_FROM_COLUMN[row.regression] ?? null,
     }))
   }
 
@@ -195,8 +201,8 @@ export class Store {
   }
 
   /**
-   * When each documentation path (Markdown and the like, or under a docs folder) last changed,
-   * per repository: the input of documentation freshness.
+   * Every change of each documentation path (Markdown and the like, or under a docs folder), per
+   * repository: documentation freshness is judged as of a period's end, from the changes before it.
    */
   async listDocChanges(
     repos: readonly string[],
@@ -205,7 +211,7 @@ export class Store {
     const rows = await this.db
       .selectFrom('commit_files as f')
       .innerJoin('commits as c', (join) => join.onRef('c.repo', '=', 'f.repo').onRef('c.sha', '=', 'f.sha'))
-      .select(['f.repo', 'f.path', (eb) => eb.fn.max('c.committed_at').as('changed_at')])
+      .select(['f.repo', 'f.path', 'c.committed_at as changed_at'])
       .where('f.repo', 'in', repos)
       .where((eb) =>
         eb.or([
@@ -219,7 +225,6 @@ export class Store {
           eb('f.path', 'like', '%/docs/%'),
         ]),
       )
-      .groupBy(['f.repo', 'f.path'])
       .execute()
     return rows.map((row) => ({ repo: row.repo, path: row.path, changedAt: Number(row.changed_at) }))
   }
@@ -439,7 +444,7 @@ export class StoreWriter {
         sha: d.sha,
         kind: d.kind,
         labels: json(d.labels),
-        regression: d.regression ? 1 : 0,
+        regression: d.regression === null ? 0 : d.regression ? 1 : 2,
         extra: extraText(d.extra),
       })),
       ['source', 'id'],
