@@ -115,14 +115,87 @@ describe('engops metrics <family>', () => {
       'cost',
       'dx',
     ]
+    // Each family's summary has its documented fields, and its KPIs are exactly the catalog's
+    // KPIs of that family with the same values as `engops kpis` gives.
+    const fields: Record<string, string[]> = {
+      flow: ['cycleTime', 'flowEfficiency', 'throughput', 'waitTime', 'wip'],
+      reviews: ['mergedWithoutReview', 'productivity', 'size', 'turnaround'],
+      delivery: ['dependencies', 'predictability', 'roadmap', 'scopeChange', 'sprints', 'velocity'],
+      quality: [
+        'bugRatePer100Points',
+        'bugs',
+        'customerReported',
+        'customerReportedPer1000Users',
+        'defectEscapeRate',
+        'escapedDefects',
+        'knownOrigin',
+        'pointsCompleted',
+      ],
+      reliability: [
+        'actionItems',
+        'incidents',
+        'mtta',
+        'mttr',
+        'pages',
+        'postmortems',
+        'responseTime',
+        'updateCadence',
+      ],
+      slo: ['attainment', 'entries', 'judged', 'met', 'ratio', 'worstBurn'],
+      release: [
+        'flags',
+        'fridayOrWeekend',
+        'fridayOrWeekendShare',
+        'hotfixes',
+        'hotfixesPerMonth',
+        'perWeek',
+        'regressionRate',
+        'regressionReported',
+        'regressions',
+        'releases',
+        'rollbackRate',
+        'rollbacks',
+        'successRate',
+      ],
+      capacity: ['byInvestment', 'points'],
+      platform: ['onboarding', 'pavedRoad', 'supportRequests'],
+      security: ['bySeverity', 'due', 'open', 'rate', 'withinSla'],
+      'team-health': [
+        'attrition',
+        'engagement',
+        'enps',
+        'headcount',
+        'hires',
+        'leaves',
+        'regrettableAttrition',
+        'voluntaryAttrition',
+      ],
+      hiring: ['funnel', 'interviewToHire', 'offers', 'timeToFill', 'timeToProductivity'],
+      cost: [
+        'cloud',
+        'cloudPerUser',
+        'cloudVariance',
+        'costPerDeploy',
+        'costPerEngineer',
+        'engineers',
+        'headcount',
+        'months',
+        'revenue',
+        'revenuePerEngineer',
+        'tooling',
+        'toolingPerEngineer',
+      ],
+      dx: ['builds', 'docs', 'failed', 'failureRate', 'flaky', 'flakyRate', 'runs', 'survey'],
+    }
+    const all = engopsJson<KpisJson>(['kpis', ...PERIOD], demo).kpis
     for (const family of families) {
-      const answer = engopsJson<{ family: string; summary: unknown; kpis: KpiResult[] }>(
+      const answer = engopsJson<{ family: string; summary: Record<string, unknown>; kpis: KpiResult[] }>(
         ['metrics', family, ...PERIOD],
         demo,
       )
       expect(answer.family).toBe(family)
-      expect(answer.summary, family).toBeTruthy()
-      expect(answer.kpis.length, family).toBeGreaterThan(0)
+      expect(Object.keys(answer.summary).sort(), family).toEqual(fields[family])
+      expect(answer.kpis, family).toEqual(all.filter((kpi) => kpi.family === family))
     }
     const reliability = engopsJson<{ summary: { incidents: { total: number }; postmortems: unknown } }>(
       ['metrics', 'reliability', ...PERIOD],

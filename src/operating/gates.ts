@@ -303,7 +303,11 @@ function gateFindings(
         if (!postmortemDoneBy(incident, data!.now) && data!.now > due) {
           findings.push({
             subject: incident.id,
-            message: `${incident.severity} postmortem ${Math.floor((data!.now - due) / DAY)} days overdue (${incident.postmortem?.status ?? 'not started'})`,
+            message: `${incident.severity} postmortem ${Math.floor((data!.now - due) / DAY)} days overdue (${
+              postmortemDone(incident) && incident.postmortem?.completedAt !== undefined
+                ? `completed later, on ${dayKey(incident.postmortem.completedAt, zone)}`
+                : (incident.postmortem?.status ?? 'not started')
+            })`,
           })
         }
         for (const item of incident.postmortem?.actionItems ?? []) {

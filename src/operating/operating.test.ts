@@ -453,6 +453,45 @@ describe('gates', () => {
     expect(gate).toMatchObject({ status: 'skipped', reason: 'disabled in policies.gates' })
   })
 
+  test('postmortems-overdue judges as of --at: items done later were overdue then', () => {
+    const plain = parseConfig('org: { name: X }\n', 'x.yaml').org
+    const map = analyzeDependencies(plain, 0, { excuseDays: 14, hubThreshold: 3 })
+    const day = (n: number) => Date.parse('2025-03-01T00:00:00Z') + n * 86_400_000
+    // A SEV-2 resolved on day 0: its postmortem was done on day 8 (due day 5), its action item
+    // (due day 10) was done on day 20.
+    const incident = {
+      source: 't',
+      id: 'INC-1',
+      services: ['api'],
+      severity: 'SEV-2' as const,
+      detectedAt: day(0) - 3_600_000,
+      acknowledgedAt: null,
+      mitigatedAt: null,
+      resolvedAt: day(0),
+      causeDeployment: null,
+      causeSha: null,
+      roles: [],
+      statusUpdates: [],
+      postmortem: {
+        status: 'reviewed' as const,
+        completedAt: day(8),
+        contributingFactors: [],
+        actionItems: [{ title: 'Add a canary', owner: 'ana', due: day(10), done: true, doneAt: day(20) }],
+      },
+    }
+    const findingsAt = (now: number) =>
+      runGates(
+        plain,
+        { raciProblems: [], okrFindings: [], dependencies: map },
+        { now, incidents: [incident], deployments: [], exhaustedBudgets: [], people: [] },
+      )
+        .find((g) => g.id === 'postmortems-overdue')
+        ?.findings.map((f) => f.message)
+    expect(findingsAt(day(7))).toEqual(['SEV-2 postmortem 2 days overdue (completed later, on 2025-03-09)'])
+    expect(findingsAt(day(15))).toEqual(['action item "Add a canary" (ana) 5 days overdue'])
+    expect(findingsAt(day(25))).toEqual([])
+  })
+
   test('the error budget runs out at the first sample whose bad events exceed the window budget', () => {
     // 4 samples of 1000 events, objective 99% → budget 40 bad events; bad 10, 20, 15, 0.
     const samples = [0, 1, 2, 3].map((i) => ({

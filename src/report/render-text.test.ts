@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { KPI_BY_ID, type KpiDefinition } from '../metrics/kpi-catalog.js'
+import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
+import { changeText } from './blocks.js'
 import { type Report, section } from './model.js'
 import { renderMarkdown, renderTerminal } from './render-text.js'
 
@@ -63,5 +66,21 @@ describe('text renderers', () => {
     expect(md).toContain('- 🔴 Change Fail Rate: 24% (Low, target: < 15%, up 4% from 23% last month)')
     expect(md).toContain('| 🟡 Alpha \\| A | 1.0 d |')
     expect(md).toContain('_No data: no cost events_')
+  })
+})
+
+describe('change in words', () => {
+  const kpi = (value: number, previous: number): KpiResult => ({
+    ...evaluateKpi(
+      KPI_BY_ID.get('change_failure_rate') as KpiDefinition,
+      { value, n: 12 },
+      { value: previous, n: 10 },
+    ),
+  })
+
+  test('a rise from zero is a rise, not "flat"', () => {
+    expect(changeText(kpi(1 / 6, 0), 'month')).toBe('up from 0.0% last month')
+    expect(changeText(kpi(0, 0), 'month')).toBe('flat vs last month')
+    expect(changeText(kpi(0.2, 0.1), 'month')).toBe('up 100% from 10.0% last month')
   })
 })
