@@ -21,7 +21,7 @@ import type {
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import { OrgCalendar } from './calendar.js'
 import type { DoraSummary } from './dora.js'
-import { KPI_CATALOG } from './kpi-catalog.js'
+import { isKpiId, KPI_CATALOG } from './kpi-catalog.js'
 import { computeScoreboard, type ScoreboardInput, SOURCES } from './scoreboard.js'
 import { deployment, incident as incidentAt } from './testing-fixtures.js'
 
@@ -539,6 +539,14 @@ const EXPECTED: Record<string, [number | null, number]> = {
 
 describe('the KPI catalog on a hand-computed scoreboard', () => {
   const board = computeScoreboard(input)
+
+  test('every KPI is named once, pairs with a KPI that exists, and sits in its family’s file', () => {
+    const ids = KPI_CATALOG.map((kpi) => kpi.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const kpi of KPI_CATALOG) if (kpi.paired) expect(isKpiId(kpi.paired), kpi.id).toBe(true)
+    expect(isKpiId('lead_time_p50')).toBe(true)
+    expect(isKpiId('lead_time_p05')).toBe(false)
+  })
 
   test('every KPI has a hand-computed expectation', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(KPI_CATALOG.map((kpi) => kpi.id).sort())

@@ -3,7 +3,15 @@
  * the seeds give no number, and "no-data" (not enough data) when the sample is below the KPI's
  * minimum — never a misleading zero. The trend compares with the previous period of equal length.
  */
-import type { Direction, KpiDefinition, Reading, Target } from './kpi-catalog.js'
+import {
+  type CatalogKpi,
+  type Direction,
+  isKpiId,
+  type KpiDefinition,
+  type KpiId,
+  type Reading,
+  type Target,
+} from './kpi-catalog.js'
 
 export type Status = 'green' | 'yellow' | 'red' | 'no-data'
 
@@ -16,7 +24,7 @@ export interface Trend {
 }
 
 export interface KpiResult {
-  id: string
+  id: KpiId
   name: string
   family: string
   unit: KpiDefinition['unit']
@@ -24,7 +32,7 @@ export interface KpiResult {
   target: Target
   frequency: KpiDefinition['frequency']
   owner: string
-  paired: string | null
+  paired: KpiId | null
   value: number | null
   n: number
   status: Status
@@ -77,7 +85,7 @@ export function statusAgainst(target: Target, value: number, trend: Trend | null
 }
 
 export function evaluateKpi(
-  kpi: KpiDefinition,
+  kpi: CatalogKpi,
   current: Reading,
   previous: Reading | null,
   override?: Target,
@@ -92,7 +100,7 @@ export function evaluateKpi(
     target,
     frequency: kpi.frequency,
     owner: kpi.owner,
-    paired: kpi.paired ?? null,
+    paired: kpi.paired !== undefined && isKpiId(kpi.paired) ? kpi.paired : null,
   }
   if (!enough(current, kpi.minN)) {
     const note =

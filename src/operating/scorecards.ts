@@ -5,7 +5,7 @@
  * in CI") are left out rather than guessed.
  */
 
-import type { Target } from '../metrics/kpi-catalog.js'
+import type { KpiId, Target } from '../metrics/kpi-catalog.js'
 import type { KpiResult, Status } from '../metrics/kpi-status.js'
 import { statusAgainst } from '../metrics/kpi-status.js'
 import type { Scoreboard, SloBoardEntry } from '../metrics/scoreboard.js'
@@ -60,7 +60,7 @@ const HOUR = 3600
 const MINUTE = 60
 
 interface RoleKpi {
-  id: string
+  id: KpiId
   /** The role's own threshold when the seed gives one different from the catalog's. */
   target?: Target
 }
@@ -72,17 +72,17 @@ interface RoleDefinition {
   done: (ctx: ScorecardContext) => DoneItem[]
 }
 
-const k = (id: string, target?: Target): RoleKpi => (target ? { id, target } : { id })
+const k = (id: KpiId, target?: Target): RoleKpi => (target ? { id, target } : { id })
 const allGreen: Target = { kind: 'threshold', op: '>=', value: 1, yellow: 0.9 }
 
-function find(ctx: ScorecardContext, id: string): KpiResult | undefined {
+function find(ctx: ScorecardContext, id: KpiId): KpiResult | undefined {
   return ctx.kpis.find((kpi) => kpi.id === id)
 }
 
 function kpiItem(
   ctx: ScorecardContext,
   item: string,
-  id: string,
+  id: KpiId,
   holds: (value: number, kpi: KpiResult) => boolean,
   show: (value: number) => string,
 ): DoneItem {

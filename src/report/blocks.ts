@@ -6,6 +6,7 @@
 import type { Engine } from '../engine/engine.js'
 import type { Tier } from '../metrics/benchmarks.js'
 import { dayKey } from '../metrics/calendar.js'
+import type { KpiId } from '../metrics/kpi-catalog.js'
 import type { KpiResult } from '../metrics/kpi-status.js'
 import type { Incident } from '../model/types.js'
 import type { DependencyStatus } from '../operating/dependencies.js'
@@ -79,7 +80,7 @@ export function addLines(section: ReportSection, lines: (ReportLine | null)[]): 
   for (const line of lines) if (line) section.lines.push(line)
 }
 
-export function byId(kpis: readonly KpiResult[]): Map<string, KpiResult> {
+export function byId(kpis: readonly KpiResult[]): Map<KpiId, KpiResult> {
   return new Map(kpis.map((k) => [k.id, k]))
 }
 
@@ -97,7 +98,7 @@ export function requireData(section: ReportSection, why: string): void {
 }
 
 export interface TrendMetric {
-  kpi: string
+  kpi: KpiId
   label: string
   unit: string
   scale: (value: number) => number

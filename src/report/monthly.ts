@@ -7,6 +7,7 @@
 import type { Engine } from '../engine/engine.js'
 import { audits, insights } from '../engine/operating.js'
 import { dayKey } from '../metrics/calendar.js'
+import type { KpiId } from '../metrics/kpi-catalog.js'
 import {
   AS_IS,
   addLines,
@@ -126,16 +127,13 @@ export async function monthlyReport(ctx: ReportContext): Promise<Report> {
     const signals: ('elite' | 'good' | 'watch' | 'act' | 'none')[] = []
     for (const t of engine.org.teams) {
       const ta = byId((await engine.kpis({ team: t.id, from: iso(period.from), to: iso(period.to) })).kpis)
-      const cell = (id: string) => {
+      const cell = (id: KpiId) => {
         const kpi = ta.get(id)
         return kpi && kpi.status !== 'no-data' ? formatValue(kpi.value, kpi.unit) : '—'
       }
-      const statuses = [
-        'lead_time_p50',
-        'change_failure_rate',
-        'review_turnaround_p50',
-        'sprint_predictability',
-      ].map((id) => ta.get(id)?.status)
+      const statuses = (
+        ['lead_time_p50', 'change_failure_rate', 'review_turnaround_p50', 'sprint_predictability'] as const
+      ).map((id) => ta.get(id)?.status)
       rows.push([
         t.name,
         cell('deploy_frequency'),

@@ -5,6 +5,7 @@
  */
 import { dependencyMap, gates, initiatives, insights, maturity, okrTree, risks } from '../engine/operating.js'
 import { dayKey } from '../metrics/calendar.js'
+import type { KpiId } from '../metrics/kpi-catalog.js'
 import { flattenOkrs } from '../operating/okrs.js'
 import {
   AS_IS,
@@ -200,7 +201,7 @@ export async function baselineReport(ctx: ReportContext): Promise<Report> {
   const at = Math.min(ctx.now, period.to - 1)
   const answer = await engine.kpis({ from: iso(period.from), to: iso(period.to) })
   const k = byId(answer.kpis)
-  const family = (id: string, title: string, icon: string, ids: string[], why: string) => {
+  const family = (id: string, title: string, icon: string, ids: KpiId[], why: string) => {
     const s = section(id, title, icon)
     addLines(
       s,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { KPI_BY_ID, type KpiDefinition } from '../metrics/kpi-catalog.js'
+import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
 import { changeText } from './blocks.js'
 import { type Report, section } from './model.js'
@@ -70,13 +70,11 @@ describe('text renderers', () => {
 })
 
 describe('change in words', () => {
-  const kpi = (value: number, previous: number): KpiResult => ({
-    ...evaluateKpi(
-      KPI_BY_ID.get('change_failure_rate') as KpiDefinition,
-      { value, n: 12 },
-      { value: previous, n: 10 },
-    ),
-  })
+  const cfr = KPI_BY_ID.get('change_failure_rate')
+  const kpi = (value: number, previous: number): KpiResult => {
+    if (!cfr) throw new Error('change_failure_rate is in the catalog')
+    return evaluateKpi(cfr, { value, n: 12 }, { value: previous, n: 10 })
+  }
 
   test('a rise from zero is a rise, not "flat"', () => {
     expect(changeText(kpi(1 / 6, 0), 'month')).toBe('up from 0.0% last month')

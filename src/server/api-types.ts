@@ -3,8 +3,9 @@
  * imports them, so a change to either side is a type error on the other.
  */
 import type { DoraJson, KpiResult, Scope } from '../engine/engine.js'
+import type { KpiId } from '../metrics/kpi-catalog.js'
 
-export type { KpiResult, Scope }
+export type { KpiId, KpiResult, Scope }
 
 export interface Period {
   from: string

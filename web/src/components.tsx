@@ -7,7 +7,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { chartOption } from '../../src/report/chart-options'
 import { formatTarget, formatValue } from '../../src/report/format'
 import type { ChartSpec } from '../../src/report/model'
-import type { KpiResult, PageResponse, TrendsResponse } from '../../src/server/api-types'
+import type { KpiId, KpiResult, PageResponse, TrendsResponse } from '../../src/server/api-types'
 import { get } from './api'
 import { echarts } from './echarts'
 
@@ -162,7 +162,7 @@ const TIER_COLOUR = { elite: '#15803d', high: '#65a30d', medium: '#d97706', low:
 
 export function trendSpec(
   trends: TrendsResponse,
-  kpi: string,
+  kpi: KpiId,
   title: string,
   kind: 'line' | 'bar' = 'line',
 ): ChartSpec {

@@ -7,6 +7,7 @@
 import { type ReactElement, useEffect, useRef, useState } from 'react'
 import type {
   FamilyResponse,
+  KpiId,
   KpisResponse,
   OperatingResponse,
   OrgResponse,
@@ -37,7 +38,7 @@ interface PageProps {
 }
 
 interface TrendDef {
-  kpi: string
+  kpi: KpiId
   title: string
   kind?: 'line' | 'bar'
   /** The events behind the number; none where they are private (survey answers) or not listed. */

@@ -1,0 +1,62 @@
+/** The quality KPIs of the catalog; each names the seed its target comes from (`seed`). */
+import { type KpiDefinition, lt, needs, trend } from './define.js'
+
+export const QUALITY_KPIS = [
+  {
+    id: 'bug_rate',
+    name: 'Bug rate (per 100 points)',
+    family: 'quality',
+    unit: 'per-100-points',
+    direction: 'lower',
+    target: lt(5, 10),
+    frequency: 'monthly',
+    owner: 'tech-lead',
+    paired: 'velocity',
+    minN: 1,
+    seed: '000 "Bug Rate … (target: <5)"',
+    read: (b) => ({ value: b.quality.bugRatePer100Points, n: b.quality.pointsCompleted > 0 ? 1 : 0 }),
+  },
+  {
+    id: 'escaped_defects',
+    name: 'Escaped defects',
+    family: 'quality',
+    unit: 'count',
+    direction: 'lower',
+    target: trend,
+    frequency: 'monthly',
+    owner: 'tech-lead',
+    minN: 0,
+    seed: '000 "bugs found in production"',
+    read: needs('workItems', (b) => ({ value: b.quality.escapedDefects, n: b.quality.bugs })),
+  },
+  {
+    id: 'defect_escape_rate',
+    name: 'Defect escape rate',
+    family: 'quality',
+    unit: 'fraction',
+    direction: 'lower',
+    target: trend,
+    frequency: 'monthly',
+    owner: 'tech-lead',
+    minN: 3,
+    // Seed 003: "defects found after release vs pre-release", so bugs without `foundIn` are not counted.
+    seed: '003 "Defects found after release vs pre-release" (bugs of known origin; DESIGN says all defects)',
+    read: needs('workItems', (b) => ({ value: b.quality.defectEscapeRate, n: b.quality.knownOrigin })),
+  },
+  {
+    id: 'customer_bug_rate',
+    name: 'Customer-reported bugs (per 1,000 users)',
+    family: 'quality',
+    unit: 'per-1000-users',
+    direction: 'lower',
+    target: trend,
+    frequency: 'monthly',
+    owner: 'pm',
+    minN: 0,
+    seed: '003 "Downward trend"',
+    read: needs(['workItems', 'business'], (b) => ({
+      value: b.quality.customerReportedPer1000Users,
+      n: b.quality.customerReported,
+    })),
+  },
+] as const satisfies readonly KpiDefinition[]

@@ -1,0 +1,45 @@
+/** The slo KPIs of the catalog; each names the seed its target comes from (`seed`). */
+import { ge, type KpiDefinition, le } from './define.js'
+
+export const SLO_KPIS = [
+  {
+    id: 'slo_attainment',
+    name: 'SLO periods green',
+    family: 'slo',
+    unit: 'fraction',
+    direction: 'higher',
+    target: ge(0.99, 0.9),
+    frequency: 'monthly',
+    owner: 'sre',
+    paired: 'deploy_frequency',
+    minN: 1,
+    seed: '004 CTO "SLO attainment ≥ 99%", SRE "SLO periods green ≥ 99%"',
+    read: (b) => ({ value: b.slos.attainment, n: b.slos.judged }),
+  },
+  {
+    id: 'availability',
+    name: 'Availability (good ÷ total events)',
+    family: 'slo',
+    unit: 'fraction',
+    direction: 'higher',
+    target: ge(0.999, 0.995),
+    frequency: 'monthly',
+    owner: 'sre',
+    minN: 1,
+    seed: '003 "Meet SLO (e.g., 99.9%+)"; 004 HoP "Uptime ≥ 99.9%"',
+    read: (b) => ({ value: b.slos.ratio, n: b.slos.judged }),
+  },
+  {
+    id: 'error_budget_burn',
+    name: 'Error budget burn (worst SLO)',
+    family: 'slo',
+    unit: 'ratio',
+    direction: 'lower',
+    target: le(1, 2),
+    frequency: 'weekly',
+    owner: 'sre',
+    minN: 1,
+    seed: '003 "Within budget"',
+    read: (b) => ({ value: b.slos.worstBurn, n: b.slos.judged }),
+  },
+] as const satisfies readonly KpiDefinition[]
