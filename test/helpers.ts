@@ -1,6 +1,6 @@
 /** Shared helpers for end-to-end tests: temporary directories, real git repositories, the real CLI. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,6 +84,7 @@ export function makeRepo(dir: string, commits: CommitSpec[]): string[] {
   const shas: string[] = []
   commits.forEach((commit, i) => {
     const file = commit.file ?? 'app.txt'
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
     writeFileSync(join(dir, file), `line ${i}\n`.repeat(i + 1))
     git(['add', '-A'])
     const email = commit.author ?? 'ana@example.com'

@@ -591,6 +591,7 @@ export class Engine {
 export type { Mapped, Provider } from '../ingest/webhooks.js'
 /** Every KPI id of the catalog. */
 export const KPI_IDS: ReadonlySet<string> = new Set(KPI_CATALOG.map((kpi) => kpi.id))
+export type { KpiId } from '../metrics/kpi-catalog.js'
 export type { KpiResult } from '../metrics/kpi-status.js'
 export { ROLE_IDS, type Scorecard } from '../operating/scorecards.js'
 

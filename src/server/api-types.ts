@@ -2,8 +2,7 @@
  * The API's response types, declared once: the server returns them and the dashboard (web/)
  * imports them, so a change to either side is a type error on the other.
  */
-import type { DoraJson, KpiResult, Scope } from '../engine/engine.js'
-import type { KpiId } from '../metrics/kpi-catalog.js'
+import type { DoraJson, KpiId, KpiResult, Scope } from '../engine/engine.js'
 
 export type { KpiId, KpiResult, Scope }
 
