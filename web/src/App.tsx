@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import type { OrgResponse } from '../../src/server/api-types'
 import { get } from './api'
-import { ErrorBanner, Loading, type Query, useData } from './components'
+import { ErrorBanner, Loading, OrgTimeZone, type Query, useData } from './components'
 import { PAGES } from './pages'
 
 interface Route {
@@ -25,20 +25,27 @@ const PERIODS = [
   { id: 'prev-month', label: 'Previous month' },
 ]
 
-const day = (d: Date) => d.toISOString().slice(0, 10)
+/** A calendar date (year, month 1–12, day; overflow rolls over) as YYYY-MM-DD. */
+const date = (year: number, month: number, day: number) =>
+  new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)
 
-/** The period picker's choice as from/to dates (the server reads them in the org's time zone). */
-function periodQuery(choice: string): { from?: string; to?: string } {
-  const now = new Date()
-  const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1))
-  if (choice === 'prev-month') {
-    return {
-      from: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))),
-      to: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
-    }
-  }
+/**
+ * The period picker's choice as from/to dates of the org's calendar (the server reads them in the
+ * org's time zone): "today" is the org's today, not the browser's or UTC's.
+ */
+function periodQuery(choice: string, timeZone: string): { from?: string; to?: string } {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(new Date())
+    .split('-')
+    .map(Number) as [number, number, number]
+  if (choice === 'prev-month') return { from: date(year, month - 1, 1), to: date(year, month, 1) }
   const days = Number(choice) || 30
-  return { from: day(new Date(tomorrow.getTime() - days * 86_400_000)), to: day(tomorrow) }
+  return { from: date(year, month, day + 1 - days), to: date(year, month, day + 1) }
 }
 
 export function App() {
@@ -62,7 +69,11 @@ export function App() {
     const search = params.toString()
     window.location.hash = `${path}${search ? `?${search}` : ''}`
   }
-  const query: Query = { team: team || undefined, profile: profile || undefined, ...periodQuery(period) }
+  const query: Query = {
+    team: team || undefined,
+    profile: profile || undefined,
+    ...periodQuery(period, org.data?.timezone ?? 'UTC'),
+  }
   useEffect(() => {
     document.title = `${page.title} · engops${org.data ? ` · ${org.data.name}` : ''}`
   }, [page, org.data])
@@ -137,7 +148,9 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <ErrorBanner error={org.error} />
         {org.data ? (
-          <page.component query={query} org={org.data} />
+          <OrgTimeZone.Provider value={org.data.timezone}>
+            <page.component query={query} org={org.data} />
+          </OrgTimeZone.Provider>
         ) : (
           !org.error && <Loading what="the organization" />
         )}

@@ -3,7 +3,7 @@
  * charts drawn with the same definitions as the reports, accessible drill-down (a click on a
  * chart or a button per point) into the events behind a number, tables and the error banner.
  */
-import { type ReactNode, useEffect, useRef, useState } from 'react'
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react'
 import { chartOption } from '../../src/report/chart-options'
 import { formatTarget, formatValue } from '../../src/report/format'
 import type { ChartSpec } from '../../src/report/model'
@@ -255,16 +255,36 @@ const COLUMNS: Record<DrillList, string[]> = {
 /** Lists served by their own endpoint rather than the DORA drill-down. */
 const LOCAL_LISTS = new Set<DrillList>(['work-items', 'costs', 'pipeline-runs'])
 
-function cellText(value: unknown, column = ''): string {
-  if (typeof value === 'number' && column.endsWith('At'))
-    return new Date(value).toISOString().slice(0, 16).replace('T', ' ')
+/** The org's time zone, provided once the org is loaded: every date on screen is on its calendar. */
+export const OrgTimeZone = createContext('UTC')
+
+/** Times in drill-down tables are shown on the org's wall clock ("2025-03-10 21:00"). */
+function localTime(epoch: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(new Date(epoch))
+      .map((p) => [p.type, p.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`
+}
+
+function cellText(value: unknown, column: string, timeZone: string): string {
+  if (typeof value === 'number' && column.endsWith('At')) return localTime(value, timeZone)
   if (value === null || value === undefined) return '—'
   if (Array.isArray(value))
     return value
       .map((v) =>
         v && typeof v === 'object'
           ? Object.entries(v)
-              .map(([k, x]) => cellText(x, k))
+              .map(([k, x]) => cellText(x, k, timeZone))
               .join(' ')
           : String(v),
       )
@@ -286,6 +306,7 @@ export function Drilldown({
   onClose: () => void
 }) {
   const [page, setPage] = useState(1)
+  const timeZone = useContext(OrgTimeZone)
   const { data, error } = useData(
     () =>
       get<PageResponse>(LOCAL_LISTS.has(list) ? `/api/${list}` : `/api/drilldown/${list}`, {
@@ -314,7 +335,7 @@ export function Drilldown({
           </p>
           <Table
             columns={COLUMNS[list]}
-            rows={data.items.map((item) => COLUMNS[list].map((c) => cellText(item[c], c)))}
+            rows={data.items.map((item) => COLUMNS[list].map((c) => cellText(item[c], c, timeZone)))}
           />
           {pages > 1 && (
             <nav className="pager" aria-label="pages">
