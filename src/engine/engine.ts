@@ -5,6 +5,8 @@
  */
 import { dirname, join, resolve } from 'node:path'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
+import type { Headers, Json, OrgView } from '../connectors/connector.js'
+import { CONNECTORS, connectorOf } from '../connectors/registry.js'
 import { parseEventText, readEventFile } from '../ingest/event-file.js'
 import {
   DEFAULT_EVENT_SOURCE,
@@ -14,15 +16,6 @@ import {
 } from '../ingest/events.js'
 import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } from '../ingest/git.js'
 import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
-import {
-  type Mapped,
-  mapGitHub,
-  mapGitLab,
-  mapOpsgenie,
-  mapPagerDuty,
-  type Provider,
-  type WebhookContext,
-} from '../ingest/webhooks.js'
 import { type BenchmarkProfile, benchmarkProfile, type DoraMetric, type Tier } from '../metrics/benchmarks.js'
 import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
 import {
@@ -192,8 +185,8 @@ export class Engine {
     return this.writeData((writer) => writeEventBatch(writer, batch))
   }
 
-  /** What webhook mappers need to know of the organization and the store. */
-  webhookContext(): WebhookContext {
+  /** What connectors need to know of the organization and the store while mapping. */
+  orgView(): OrgView {
     const byRepo = new Map<string, string>()
     for (const service of this.org.services) {
       for (const repo of serviceRepositories(service))
@@ -234,41 +227,39 @@ export class Engine {
     return verifyToken(this.store, token, session)
   }
 
-  /** A provider's payload as engops events (`event` is GitHub's and GitLab's event header). */
-  async mapWebhook(provider: Provider, event: string, payload: Record<string, unknown>): Promise<Mapped> {
-    const ctx = this.webhookContext()
-    switch (provider) {
-      case 'github':
-        return mapGitHub(event, payload, ctx)
-      case 'gitlab':
-        return mapGitLab(event, payload, ctx)
-      case 'pagerduty':
-        return mapPagerDuty(payload, ctx)
-      case 'opsgenie':
-        return mapOpsgenie(payload, ctx)
-    }
+  /** The connectors that take webhooks (`/webhooks/<kind>`) and the variable holding each one's secret. */
+  webhookReceivers(): { kind: string; secretEnv: string }[] {
+    return CONNECTORS.flatMap((c) => (c.webhook ? [{ kind: c.kind, secretEnv: c.webhook.secretEnv }] : []))
   }
 
   /**
-   * A webhook delivery's events, validated like any event file and written in one transaction with
-   * the delivery's id: a redelivery is recognised and changes nothing.
+   * One webhook delivery: verified by its connector, mapped, validated like any event file and
+   * written in one transaction with the delivery's id, so a redelivery is recognised and changes
+   * nothing. Events are stored under the connector's kind as their source, whichever way they came.
    */
-  async ingestWebhook(
-    provider: Provider,
-    delivery: string,
-    events: readonly Record<string, unknown>[],
-  ): Promise<{ duplicate: boolean; summary: EventIngestSummary | null }> {
-    if (await this.store.hasDelivery(provider, delivery)) return { duplicate: true, summary: null }
-    const batch =
-      events.length > 0
-        ? toRecords(parseEventText(JSON.stringify(events), `${provider} webhook`), provider)
-        : null
-    const summary = await this.writeData(async (writer) => {
-      const written = batch ? await writeEventBatch(writer, batch) : null
-      await writer.recordDelivery(provider, delivery, Date.now(), events.length)
-      return written
+  async receiveWebhook(
+    kind: string,
+    secrets: readonly string[],
+    body: string,
+    headers: Headers,
+  ): Promise<WebhookResult> {
+    const webhook = connectorOf(kind)?.webhook
+    if (!webhook) throw new EngopsError('NOT_FOUND', `no connector receives "${kind}" webhooks`)
+    if (!webhook.verify(secrets, body, headers)) return { status: 'bad-signature' }
+    const payload = parseObject(body)
+    if (!payload) return { status: 'bad-body' }
+    const mapped = await webhook.map(payload, headers, this.orgView())
+    const delivery = webhook.deliveryId(payload, body, headers)
+    if (mapped.events.length === 0)
+      return { status: 'ignored', delivery, why: mapped.ignored ?? 'nothing to store' }
+    if (await this.store.hasDelivery(kind, delivery))
+      return { status: 'stored', delivery, duplicate: true, stored: 0 }
+    const batch = toRecords(parseEventText(JSON.stringify(mapped.events), `${kind} webhook`), kind)
+    await this.writeData(async (writer) => {
+      await writeEventBatch(writer, batch)
+      await writer.recordDelivery(kind, delivery, Date.now(), mapped.events.length)
     })
-    return { duplicate: false, summary }
+    return { status: 'stored', delivery, duplicate: false, stored: mapped.events.length }
   }
 
   async ingestGit(paths: readonly string[], options: GitIngestOptions = {}): Promise<GitIngestSummary[]> {
@@ -588,7 +579,21 @@ export class Engine {
   }
 }
 
-export type { Mapped, Provider } from '../ingest/webhooks.js'
+export type WebhookResult =
+  | { status: 'bad-signature' }
+  | { status: 'bad-body' }
+  | { status: 'ignored'; delivery: string; why: string }
+  | { status: 'stored'; delivery: string; duplicate: boolean; stored: number }
+
+/** A JSON object, or null when the text is not one. */
+function parseObject(body: string): Json | null {
+  try {
+    const value = JSON.parse(body)
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : null
+  } catch {
+    return null
+  }
+}
 /** Every KPI id of the catalog. */
 export const KPI_IDS: ReadonlySet<string> = new Set(KPI_CATALOG.map((kpi) => kpi.id))
 export type { KpiId } from '../metrics/kpi-catalog.js'

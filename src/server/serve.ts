@@ -39,7 +39,7 @@ export async function startServer(
     engine,
     auth: options.auth,
     sessionToken: session ? { id: session.id, hash: session.hash, role: 'admin' } : undefined,
-    webhooks: secretsFromEnv(),
+    webhooks: secretsFromEnv(engine),
     extend: (app) => {
       if (!existsSync(WEB_ROOT)) return
       app.use('/*', async (c, next) => {

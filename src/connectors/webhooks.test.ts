@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { isoTime, mapGitHub } from './webhooks.js'
+import { isoTime } from './connector.js'
+import { mapGitHub } from './github/webhook.js'
 
 const ctx = {
   serviceOfRepo: (repo: string) => (repo === 'shop' ? 'storefront' : undefined),

@@ -1,0 +1,94 @@
+/**
+ * The one plug-in point for sources. A connector translates one product's data into engops events
+ * and nothing else: it never writes the store (the engine does, one transaction per batch). It may
+ * declare the options of its `sources:` entry (a zod schema that `engops validate` and
+ * `engops schema` use), a `sync` that pulls events from the product's API with a cursor it can
+ * resume from, and a `webhook` part (verify, delivery id, map). The registry (registry.ts) lists
+ * them; `engops sync`, the server's `/webhooks/<kind>` routes and the README's source table are
+ * driven from it. Payloads from outside are untyped JSON: every event a connector returns is
+ * validated by the event schemas before it is stored.
+ */
+import type { z } from 'zod'
+import type { Incident } from '../model/types.js'
+
+// Provider payloads are untyped JSON; every field read from them is validated afterwards by the event schemas.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type Json = Record<string, any>
+
+/** Events mapped from one payload, or why nothing is stored. */
+export interface Mapped {
+  events: Record<string, unknown>[]
+  ignored?: string
+}
+
+/** What connectors may ask of the organization and the store while mapping. */
+export interface OrgView {
+  /** The service a repository (by name) deploys, if the org file says. */
+  serviceOfRepo: (repo: string) => string | undefined
+  /** The service an alerting tool's service name or id means (id, name, or `onCall` match). */
+  serviceOfName: (name: string) => string | undefined
+  findIncident: (source: string, id: string) => Promise<Incident | undefined>
+}
+
+/** A request's headers, by lower-case name. */
+export type Headers = (name: string) => string | undefined
+
+export interface WebhookPart {
+  /** The environment variable holding the secret (comma-separated during a rotation). */
+  secretEnv: string
+  /** How the sender proves itself, for the README. */
+  proof: string
+  /** The event kinds it stores, for the README. */
+  accepts: string
+  verify: (secrets: readonly string[], body: string, headers: Headers) => boolean
+  /** The sender's delivery id (a redelivery carries the same one), else a digest of the body. */
+  deliveryId: (payload: Json, body: string, headers: Headers) => string
+  map: (payload: Json, headers: Headers, org: OrgView) => Mapped | Promise<Mapped>
+}
+
+/** One batch of a sync: events of one stream (a repository's pull requests, …) and its new cursor. */
+export interface SyncBatch {
+  stream: string
+  events: Record<string, unknown>[]
+  /** Stored with the batch's events in one transaction; null leaves the stream's cursor as it was. */
+  cursor: string | null
+}
+
+export interface SyncContext<Options> {
+  /** The source's `sources:` entry, validated by the connector's schema. */
+  source: { id: string; kind: string } & Options
+  /** How far back a first sync reads (epoch ms). */
+  since: number
+  /** The stream's stored cursor, if an earlier sync left one. */
+  cursorOf: (stream: string) => Promise<string | undefined>
+  env: NodeJS.ProcessEnv
+  /** A line for the terminal's progress display. */
+  progress: (text: string) => void
+}
+
+export interface Connector<Options = Record<string, never>> {
+  kind: string
+  title: string
+  /** What it reads, for the README's source table. */
+  reads: string
+  /** The options of its `sources:` entry besides `id` and `kind`. */
+  options?: z.ZodType<Options>
+  sync?: (ctx: SyncContext<Options>) => AsyncIterable<SyncBatch>
+  webhook?: WebhookPart
+}
+
+export const ignore = (why: string): Mapped => ({ events: [], ignored: why })
+export const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {})
+
+/** GitLab writes "2021-04-14 12:55:16 UTC" and "2016-08-12 15:23:28 +0200" as well as ISO. */
+export function isoTime(value: unknown): string | undefined {
+  if (typeof value === 'number') return new Date(value).toISOString()
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const text = value
+    .trim()
+    .replace(/^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)/, '$1T$2')
+    .replace(/\s*UTC$/, 'Z')
+    .replace(/\s+([+-]\d{2}):?(\d{2})$/, '$1:$2')
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString()
+}

@@ -1,0 +1,22 @@
+/** GitHub (github.com and GitHub Enterprise Server): webhooks, and `engops sync` from its APIs. */
+import { createHash } from 'node:crypto'
+import type { Connector } from '../connector.js'
+import { githubSignatureValid } from '../signatures.js'
+import { mapGitHub } from './webhook.js'
+
+const digest = (body: string) => createHash('sha256').update(body).digest('hex')
+
+export const github: Connector = {
+  kind: 'github',
+  title: 'GitHub',
+  reads: 'webhooks: pull requests, pushes, deployment statuses, workflow runs, releases',
+  webhook: {
+    secretEnv: 'ENGOPS_GITHUB_SECRET',
+    proof: '`X-Hub-Signature-256` (HMAC-SHA256)',
+    accepts:
+      '`pull_request`, `push` (commits; parents from the push order), `deployment_status` (final states; `deployment` alone waits for it), `workflow_run` (completed), `release` (published)',
+    verify: (secrets, body, headers) => githubSignatureValid(secrets, body, headers('x-hub-signature-256')),
+    deliveryId: (_payload, body, headers) => headers('x-github-delivery') ?? digest(body),
+    map: (payload, headers, org) => mapGitHub(headers('x-github-event') ?? '', payload, org),
+  },
+}

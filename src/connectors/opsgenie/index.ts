@@ -1,0 +1,21 @@
+/** Opsgenie: alert webhooks. */
+import { createHash } from 'node:crypto'
+import type { Connector } from '../connector.js'
+import { tokenValid } from '../signatures.js'
+import { mapOpsgenie } from './webhook.js'
+
+const digest = (body: string) => createHash('sha256').update(body).digest('hex')
+
+export const opsgenie: Connector = {
+  kind: 'opsgenie',
+  title: 'Opsgenie',
+  reads: 'alert webhooks: create, acknowledge, close',
+  webhook: {
+    secretEnv: 'ENGOPS_OPSGENIE_TOKEN',
+    proof: '`X-Engops-Webhook-Token` (set as a custom header)',
+    accepts: 'Create, Acknowledge, Close; service from a `service:<id>` tag or the entity',
+    verify: (secrets, _body, headers) => tokenValid(secrets, headers('x-engops-webhook-token')),
+    deliveryId: (_payload, body) => digest(body),
+    map: (payload, _headers, org) => mapOpsgenie(payload, org),
+  },
+}

@@ -1,0 +1,35 @@
+/**
+ * Every connector engops has, in one list: `engops sync`, the server's `/webhooks/<kind>` routes,
+ * the `sources:` schema and the README's source table all come from it.
+ */
+import type { Connector } from './connector.js'
+import { github } from './github/index.js'
+import { gitlab } from './gitlab/index.js'
+import { opsgenie } from './opsgenie/index.js'
+import { pagerduty } from './pagerduty/index.js'
+
+// Each connector declares its own options type; the registry holds them side by side.
+// biome-ignore lint/suspicious/noExplicitAny: the list is heterogeneous by design
+export const CONNECTORS: readonly Connector<any>[] = [github, gitlab, pagerduty, opsgenie]
+
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export function connectorOf(kind: string): Connector<any> | undefined {
+  return CONNECTORS.find((c) => c.kind === kind)
+}
+
+/** The connectors that receive webhooks, with their route ids. */
+export const WEBHOOK_KINDS = CONNECTORS.filter((c) => c.webhook).map((c) => c.kind)
+
+/** The README's webhook table, made from the registry (a test keeps the README equal to it). */
+export function webhookTable(): string {
+  const rows = CONNECTORS.flatMap((c) =>
+    c.webhook
+      ? [
+          `| \`/webhooks/${c.kind}\` | \`${c.webhook.secretEnv}\` | ${c.webhook.proof} | ${c.webhook.accepts} |`,
+        ]
+      : [],
+  )
+  return ['| route | secret (environment) | authenticity | events used |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  )
+}

@@ -1,0 +1,14 @@
+/** The README's tables that come from a registry are the registry's, word for word. */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { webhookTable } from '../src/connectors/registry.js'
+import { ROOT } from './helpers.js'
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+
+describe('README', () => {
+  test('the webhook table is the connector registry’s', () => {
+    expect(readme).toContain(webhookTable())
+  })
+})
