@@ -28,7 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   model: [],
   metrics: ['model'],
   operating: ['model', 'metrics'],
-  config: ['model', 'metrics'],
+  config: ['model', 'metrics', 'connectors'],
   store: ['model'],
   ingest: ['model', 'store'],
   connectors: ['model'],

@@ -21,6 +21,7 @@ import { ProgressBar } from './progress.js'
 import { registerReportCommand } from './report-command.js'
 import { registerServerCommands } from './server-commands.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
+import { registerSyncCommand } from './sync-command.js'
 
 interface ScopeOptions {
   team?: string
@@ -313,6 +314,7 @@ export function buildProgram(): Command {
   registerOperatingCommands(program)
   registerReportCommand(program)
   registerServerCommands(program)
+  registerSyncCommand(program)
   return program
 }
 

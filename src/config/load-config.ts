@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
+import { CONNECTORS, connectorOf } from '../connectors/registry.js'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
 import { type OrgFile, orgFileSchema, withMembership } from '../model/org.js'
@@ -62,12 +63,14 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       parsed.error.issues.map((issue) => issueDetail(issue, file, lineOf)),
     )
   }
-  const problems = checkReferences(parsed.data).map(({ path, message }) => ({
-    file,
-    line: lineOf(path),
-    path: formatPath(path),
-    message,
-  }))
+  const problems = [...checkReferences(parsed.data), ...checkSources(parsed.data)].map(
+    ({ path, message }) => ({
+      file,
+      line: lineOf(path),
+      path: formatPath(path),
+      message,
+    }),
+  )
   if (problems.length > 0) throw invalid(file, problems)
   return { file, org: withMembership(parsed.data), lineOf }
 }
@@ -97,6 +100,38 @@ function issueDetail(
 interface ReferenceProblem {
   path: Path
   message: string
+}
+
+/** Each source names a connector that syncs, with options its schema accepts. */
+function checkSources(org: OrgFile): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = []
+  const ids = new Set<string>()
+  const kinds = CONNECTORS.filter((c) => c.sync).map((c) => c.kind)
+  org.sources.forEach((source, i) => {
+    if (ids.has(source.id))
+      problems.push({ path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` })
+    ids.add(source.id)
+    const connector = connectorOf(source.kind)
+    if (!connector?.sync || !connector.options) {
+      problems.push({
+        path: ['sources', i, 'kind'],
+        message: `no connector syncs "${source.kind}" (kinds: ${kinds.join(', ')})`,
+      })
+      return
+    }
+    const { id: _id, kind: _kind, ...options } = source
+    const parsed = connector.options.safeParse(options)
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+        const message =
+          issue.code === 'unrecognized_keys'
+            ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+            : issue.message
+        problems.push({ path: ['sources', i, ...path], message })
+      }
+  })
+  return problems
 }
 
 /** Unique ids and resolvable references across sections. */

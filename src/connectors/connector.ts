@@ -64,6 +64,7 @@ export interface SyncContext<Options> {
   env: NodeJS.ProcessEnv
   /** A line for the terminal's progress display. */
   progress: (text: string) => void
+  org: OrgView
 }
 
 export interface Connector<Options = Record<string, never>> {

@@ -185,6 +185,24 @@ export class Engine {
     return this.writeData((writer) => writeEventBatch(writer, batch))
   }
 
+  /**
+   * One batch a source's sync read: validated like any event file (a name says where it came
+   * from) and written in one transaction with the stream's new cursor, if it moved.
+   */
+  async ingestSynced(
+    source: { id: string; kind: string },
+    batch: { stream: string; events: readonly Record<string, unknown>[]; cursor: string | null },
+  ): Promise<void> {
+    const records = toRecords(
+      parseEventText(JSON.stringify(batch.events), `${source.id} (${batch.stream})`),
+      source.kind,
+    )
+    await this.writeData(async (writer) => {
+      await writeEventBatch(writer, records)
+      if (batch.cursor !== null) await writer.setSyncCursor(source.id, batch.stream, batch.cursor, Date.now())
+    })
+  }
+
   /** What connectors need to know of the organization and the store while mapping. */
   orgView(): OrgView {
     const byRepo = new Map<string, string>()

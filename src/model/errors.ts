@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'DEPENDENCY_MISSING'
   /** A report could not be delivered (webhook unreachable or refusing). */
   | 'DELIVERY_FAILED'
+  /** A source's API refused or failed a sync (bad token, unknown repository, server errors). */
+  | 'SOURCE_FAILED'
 
 export interface ErrorDetail {
   file?: string

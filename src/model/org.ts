@@ -335,6 +335,12 @@ export const targetOverrideSchema = z.union([
   z.strictObject({ min: z.number(), max: z.number(), tolerance: z.number().min(0).default(0.1) }),
 ])
 
+/**
+ * A source `engops sync` reads: its id, its connector's kind, and the connector's own options
+ * (checked against the connector's schema when the file is loaded; see src/connectors).
+ */
+export const sourceSchema = z.looseObject({ id, kind: z.string().min(1) })
+
 export const orgFileSchema = z.strictObject({
   org: orgSection,
   people: z.array(personSchema).default([]),
@@ -352,6 +358,7 @@ export const orgFileSchema = z.strictObject({
   tools: z.array(toolSchema).default([]),
   risks: z.array(riskSchema).default([]),
   experiments: z.array(experimentSchema).default([]),
+  sources: z.array(sourceSchema).default([]),
 })
 
 export type OrgFile = z.output<typeof orgFileSchema>
@@ -369,6 +376,7 @@ export type Meeting = z.output<typeof meetingSchema>
 export type Tool = z.output<typeof toolSchema>
 export type Risk = z.output<typeof riskSchema>
 export type Experiment = z.output<typeof experimentSchema>
+export type SourceConfig = z.output<typeof sourceSchema>
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number]
 export type BenchmarkProfileName = (typeof BENCHMARK_PROFILES)[number]
 

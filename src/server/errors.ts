@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   STORE: 500,
   DEPENDENCY_MISSING: 501,
   DELIVERY_FAILED: 502,
+  SOURCE_FAILED: 502,
 }
 
 export function envelope(code: string, message: string, details?: ErrorDetail[]): ErrorEnvelope {

@@ -155,6 +155,19 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0005_sync_cursors': {
+    async up(db: AnyDb) {
+      // Where each configured source's sync stands, per stream (a repository's pull requests, …).
+      await db.schema
+        .createTable('sync_cursors')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('stream', 'text', (c) => c.notNull())
+        .addColumn('cursor', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sync_cursors_pk', ['source', 'stream'])
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

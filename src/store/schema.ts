@@ -123,6 +123,13 @@ export interface WebhookDeliveriesTable {
   events: number
 }
 
+export interface SyncCursorsTable {
+  source: string
+  stream: string
+  cursor: string
+  updated_at: number
+}
+
 export interface Database {
   commits: CommitsTable
   commit_files: CommitFilesTable
@@ -134,6 +141,7 @@ export interface Database {
   records: RecordsTable
   api_tokens: ApiTokensTable
   webhook_deliveries: WebhookDeliveriesTable
+  sync_cursors: SyncCursorsTable
 }
 
 /** Every table, for whole-store views (counts, snapshots). */
@@ -148,4 +156,5 @@ export const TABLES = [
   'records',
   'api_tokens',
   'webhook_deliveries',
+  'sync_cursors',
 ] as const satisfies readonly (keyof Database)[]

@@ -146,6 +146,16 @@ export class Store {
       .executeTakeFirst()
   }
 
+  /** The cursors a source's earlier syncs left, by stream. */
+  async syncCursors(source: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('sync_cursors')
+      .select(['stream', 'cursor'])
+      .where('source', '=', source)
+      .execute()
+    return new Map(rows.map((row) => [row.stream, row.cursor]))
+  }
+
   async hasDelivery(provider: string, delivery: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('webhook_deliveries')
@@ -370,6 +380,14 @@ export class StoreWriter {
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
     return Number(result.numUpdatedRows) > 0
+  }
+
+  async setSyncCursor(source: string, stream: string, cursor: string, at: number): Promise<void> {
+    await this.db
+      .insertInto('sync_cursors')
+      .values({ source, stream, cursor, updated_at: at })
+      .onConflict((oc) => oc.columns(['source', 'stream']).doUpdateSet({ cursor, updated_at: at }))
+      .execute()
   }
 
   async recordDelivery(provider: string, delivery: string, at: number, events: number): Promise<void> {

@@ -2,14 +2,18 @@
 import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
 import { githubSignatureValid } from '../signatures.js'
+import { type GitHubOptions, githubOptions, syncGitHub } from './sync.js'
 import { mapGitHub } from './webhook.js'
 
 const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
-export const github: Connector = {
+export const github: Connector<GitHubOptions> = {
   kind: 'github',
   title: 'GitHub',
-  reads: 'webhooks: pull requests, pushes, deployment statuses, workflow runs, releases',
+  reads:
+    'sync: pull requests with reviews and commits (GraphQL), deployments with statuses, Actions runs (every attempt), releases, labelled issues as incidents; webhooks: pull requests, pushes, deployment statuses, workflow runs, releases',
+  options: githubOptions,
+  sync: syncGitHub,
   webhook: {
     secretEnv: 'ENGOPS_GITHUB_SECRET',
     proof: '`X-Hub-Signature-256` (HMAC-SHA256)',
