@@ -22,7 +22,7 @@ const H = 3_600_000
 const at = (ms: number) => new Date(ms).toISOString()
 const MARCH = Date.parse('2025-03-01T00:00:00Z')
 
-function org(api: string, token = 'GH_TEST_TOKEN') {
+function org(api: string, mode: 'graphql' | 'rest' = 'graphql') {
   return `org: { name: Acme, timezone: UTC }
 people:
   - { id: ana, name: Ana, emails: [ana@example.com], aliases: [ana-gh], team: web }
@@ -35,7 +35,8 @@ sources:
   - id: gh
     kind: github
     apiUrl: ${api}
-    tokenEnv: ${token}
+    api: ${mode}
+    tokenEnv: GH_TEST_TOKEN
     repositories: [acme/shop]
     since: 2025-02-01
     deployments: { environments: [production] }
@@ -186,10 +187,10 @@ function fixtureEvents(f: Fixture): object[] {
 }
 
 /** A directory with the org file pointing at `api`, the shop repository ingested. */
-function project(name: string, api: string): string {
+function project(name: string, api: string, mode: 'graphql' | 'rest' = 'graphql'): string {
   const dir = join(root, name)
   mkdirSync(dir)
-  writeFileSync(join(dir, 'engops.yaml'), org(api))
+  writeFileSync(join(dir, 'engops.yaml'), org(api, mode))
   expect(engops(['ingest', 'git', join(root, 'shop'), '--repo', 'shop'], dir).code).toBe(0)
   return dir
 }
@@ -271,6 +272,26 @@ describe('engops sync from GitHub', () => {
     const dora = JSON.parse(engops(['metrics', 'dora', ...PERIOD, '--json'], synced).stdout)
     expect(dora.deploymentFrequency.deployments).toBe(6)
     expect(dora.leadTime.n).toBeGreaterThan(0)
+  })
+
+  test('api: rest collects the same through REST, three requests per merged pull request', async () => {
+    const rest = project('rest', standIn.url, 'rest')
+    const before = standIn.requests.length
+    const result = await sync(rest)
+    expect(result.code).toBe(0)
+    const requests = standIn.requests.slice(before)
+    expect(requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(0)
+    // 45 merged of 60: reviews and commits for each, the pull request itself for the merged.
+    const perPull = requests.filter((r) => /\/pulls\/\d+/.test(r)).length
+    expect(perPull).toBe(60 * 2 + 45)
+    for (const family of [
+      ['metrics', 'dora'],
+      ['metrics', 'reviews'],
+    ]) {
+      const a = JSON.parse(engops([...family, ...PERIOD, '--json'], rest).stdout)
+      const b = JSON.parse(engops([...family, ...PERIOD, '--json'], synced).stdout)
+      expect(a, family.join(' ')).toEqual(b)
+    }
   })
 
   test('a second sync reads only what changed', async () => {

@@ -272,12 +272,16 @@ async function* pullsByRest(
     const events: Json[] = []
     for (const pr of fresh) {
       const params = { owner: repo.owner, repo: repo.name, pull_number: pr.number, per_page: 100 }
-      const [reviews, commits] = await Promise.all([
+      // The list has no line counts: a merged pull request's own page has them (size counts merged ones).
+      const [reviews, commits, full] = await Promise.all([
         client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', params),
         client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params),
+        pr.merged_at
+          ? client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', params).then((r) => r.data as Json)
+          : Promise.resolve(pr),
       ])
       events.push({
-        ...pullRequestFromRest(pr, repo.name),
+        ...pullRequestFromRest(full, repo.name),
         commits: (commits as Json[]).map((c) => c.sha),
         reviews: reviewsOf(
           reviews as Json[],
