@@ -67,6 +67,8 @@ export interface Faults {
   badGatewayAt?: number
   /** Hold every answer this long (for the kill test). */
   delayMs?: number
+  /** Items per REST page (default 5, to exercise pagination; GitHub's maximum is 100). */
+  pageSize?: number
 }
 
 export interface StandIn {
@@ -246,8 +248,9 @@ export async function startGitHub(fixture: Fixture, faults: Faults = {}): Promis
   let base = ''
   const paged = (res: ServerResponse, url: URL, items: unknown[], wrap?: (page: unknown[]) => unknown) => {
     const page = Number(url.searchParams.get('page') ?? '1')
-    const slice = items.slice((page - 1) * PAGE, page * PAGE)
-    const last = Math.max(1, Math.ceil(items.length / PAGE))
+    const size = faults.pageSize ?? PAGE
+    const slice = items.slice((page - 1) * size, page * size)
+    const last = Math.max(1, Math.ceil(items.length / size))
     const link = (n: number) => {
       const next = new URL(url.toString())
       next.searchParams.set('page', String(n))

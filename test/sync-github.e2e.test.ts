@@ -241,7 +241,7 @@ describe('engops sync from GitHub', () => {
     expect(first.code).toBe(0)
     const [summary] = JSON.parse(first.stdout) as { events: Record<string, number>; error: string | null }[]
     expect(summary?.error).toBeNull()
-    // 60 pull requests over two GraphQL pages; 7 deployments (507 is still in progress); 7 run
+    // 60 pull requests over two GraphQL pages (49 a query); 7 deployments (507 is still in progress); 7 run
     // attempts (702 twice); 2 incidents.
     expect(summary?.events).toEqual({ pull_request: 60, deployment: 7, pipeline_run: 7, incident: 2 })
     expect(standIn.requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(2)
@@ -281,9 +281,9 @@ describe('engops sync from GitHub', () => {
     expect(result.code).toBe(0)
     const requests = standIn.requests.slice(before)
     expect(requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(0)
-    // 45 merged of 60: reviews and commits for each, the pull request itself for the merged.
+    // 45 merged of 60: reviews for each; commits and the pull request itself for the merged.
     const perPull = requests.filter((r) => /\/pulls\/\d+/.test(r)).length
-    expect(perPull).toBe(60 * 2 + 45)
+    expect(perPull).toBe(60 + 45 * 2)
     for (const family of [
       ['metrics', 'dora'],
       ['metrics', 'reviews'],

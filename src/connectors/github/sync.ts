@@ -64,8 +64,11 @@ export type GitHubOptions = z.output<typeof githubOptions>
 const GitHub = Octokit.plugin(paginateRest, retry, throttling)
 type Client = InstanceType<typeof GitHub>
 
-/** Pull requests per GraphQL query: GitHub charges about one point per 50 with these connections. */
-const PAGE = 50
+/**
+ * Pull requests per GraphQL query. GitHub's cost: the connections a query may open (1 + 49 × 3
+ * nested: labels, reviews, commits = 148) ÷ 100, rounded: 1 point. At 50 it would be 151, 2 points.
+ */
+export const PULLS_PER_QUERY = 49
 
 export function githubClient(
   options: GitHubOptions,
@@ -225,7 +228,7 @@ async function* pullsByGraphql(
     const data: Json = await client.graphql(PULL_REQUESTS, {
       owner: repo.owner,
       name: repo.name,
-      first: PAGE,
+      first: PULLS_PER_QUERY,
       after,
       ...(url ? { url } : {}),
     })
@@ -272,13 +275,18 @@ async function* pullsByRest(
     const events: Json[] = []
     for (const pr of fresh) {
       const params = { owner: repo.owner, repo: repo.name, pull_number: pr.number, per_page: 100 }
-      // The list has no line counts: a merged pull request's own page has them (size counts merged ones).
+      // Reviews for every pull request (turnaround counts open ones too); commits and line counts
+      // only for merged ones: only they ship (attribution) and only they are sized. The list has
+      // no line counts, the pull request's own page has.
+      const merged = Boolean(pr.merged_at)
       const [reviews, commits, full] = await Promise.all([
         client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', params),
-        client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params),
-        pr.merged_at
-          ? client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', params).then((r) => r.data as Json)
-          : Promise.resolve(pr),
+        merged ? client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params) : [],
+        merged
+          ? client
+              .request('GET /repos/{owner}/{repo}/pulls/{pull_number}', params)
+              .then((r) => r.data as Json)
+          : pr,
       ])
       events.push({
         ...pullRequestFromRest(full, repo.name),
