@@ -341,4 +341,26 @@ describe('engops sync from GitHub', () => {
       await slow.close()
     }
   })
+
+  test('people suggest drafts the authors that map to nobody', () => {
+    // The shop repository's commits are by ana@example.com (a person); the deploy and review
+    // logins are all aliases: nobody is missing. A stranger's pull request changes that.
+    expect(engops(['people', 'suggest'], synced).stdout).toContain(
+      'every author in the store maps to a person',
+    )
+    const file = ndjson(join(synced, 'stranger.ndjson'), [
+      {
+        type: 'pull_request',
+        repo: 'shop',
+        number: 999,
+        author: 'zed-gh',
+        createdAt: '2025-03-30T00:00:00Z',
+      },
+    ])
+    expect(engops(['ingest', 'events', file, '--source', 'github'], synced).code).toBe(0)
+    const suggested = engops(['people', 'suggest'], synced)
+    expect(suggested.stdout).toContain(
+      '  - { id: zed-gh, name: zed-gh, aliases: [zed-gh] }   # 1 commits and pull requests',
+    )
+  })
 })

@@ -17,6 +17,7 @@ import { renderDora, renderDoraExplanation } from './dora-view.js'
 import { renderKpis, renderScorecard } from './kpi-view.js'
 import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
+import { registerPeopleCommand } from './people-command.js'
 import { ProgressBar } from './progress.js'
 import { registerReportCommand } from './report-command.js'
 import { registerServerCommands } from './server-commands.js'
@@ -97,7 +98,7 @@ export function buildProgram(): Command {
           const notes = [
             s.unreadable > 0 ? `${s.unreadable} stored without line counts (unreadable objects)` : '',
             unknown.length > 0
-              ? `${unknown.length} of ${s.authors.length} authors are not people in the org file (${shown})`
+              ? `${unknown.length} of ${s.authors.length} authors are not people in the org file (${shown}; engops people suggest drafts their entries)`
               : '',
           ].filter(Boolean)
           const extra = notes.map((note) => `; ${note}`).join('')
@@ -315,6 +316,7 @@ export function buildProgram(): Command {
   registerReportCommand(program)
   registerServerCommands(program)
   registerSyncCommand(program)
+  registerPeopleCommand(program)
   return program
 }
 

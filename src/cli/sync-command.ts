@@ -1,5 +1,6 @@
 /** `engops sync`: pull every configured source (or one) from its API, incrementally. */
 import type { Command } from 'commander'
+import { suggestPeople } from '../engine/identity.js'
 import { type SyncSummary, syncSources } from '../engine/sync.js'
 import { json, out, withEngine } from './shell.js'
 
@@ -34,6 +35,11 @@ export function registerSyncCommand(program: Command): void {
         if (summaries.some((s) => s.error)) process.exitCode = 1
         if (options.json) return json(summaries)
         for (const summary of summaries) out(describe(summary))
+        const unmapped = suggestPeople(engine.identities, await engine.store.authorCounts()).length
+        if (unmapped > 0)
+          out(
+            `${unmapped} authors map to no person of the org file: engops people suggest drafts their entries`,
+          )
       })
     })
 }

@@ -34,3 +34,83 @@ export class IdentityResolver {
 
   same = (a: string, b: string): boolean => this.key(a) === this.key(b)
 }
+
+export interface PersonSuggestion {
+  id: string
+  name: string
+  emails: string[]
+  aliases: string[]
+  /** Commits and pull requests signed with these identities. */
+  activity: number
+}
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+
+/**
+ * Draft `people:` entries for the identities that map to nobody, most active first. Commit
+ * identities with one email or one name are one person; a login joins the person whose email's
+ * local part, name or name slug it is (`ana@acme.com`, `Ana Lima` ↔ login `ana` / `ana-lima`).
+ */
+export function suggestPeople(
+  resolver: IdentityResolver,
+  authors: {
+    commits: readonly { name: string; email: string | null; count: number }[]
+    pullRequests: readonly { login: string; count: number }[]
+  },
+): PersonSuggestion[] {
+  const people: PersonSuggestion[] = []
+  const byKey = new Map<string, PersonSuggestion>()
+  const claim = (person: PersonSuggestion, ...keys: string[]) => {
+    for (const key of keys) if (key) byKey.set(key.toLowerCase(), person)
+  }
+  for (const commit of [...authors.commits].sort((a, b) => b.count - a.count)) {
+    if (resolver.personOf(commit.name) || (commit.email && resolver.personOf(commit.email))) continue
+    const found = byKey.get(commit.email?.toLowerCase() ?? '') ?? byKey.get(commit.name.toLowerCase())
+    if (found) {
+      if (commit.email && !found.emails.includes(commit.email)) found.emails.push(commit.email)
+      found.activity += commit.count
+      claim(found, commit.email ?? '', commit.name)
+      continue
+    }
+    const person: PersonSuggestion = {
+      id: slug(commit.name) || slug(commit.email?.split('@')[0] ?? '') || `person-${people.length + 1}`,
+      name: commit.name,
+      emails: commit.email ? [commit.email] : [],
+      aliases: [],
+      activity: commit.count,
+    }
+    people.push(person)
+    claim(person, commit.email ?? '', commit.name, commit.email?.split('@')[0] ?? '', slug(commit.name))
+  }
+  for (const pull of [...authors.pullRequests].sort((a, b) => b.count - a.count)) {
+    if (resolver.personOf(pull.login)) continue
+    const found = byKey.get(pull.login.toLowerCase())
+    if (found) {
+      if (!found.aliases.includes(pull.login)) found.aliases.push(pull.login)
+      found.activity += pull.count
+      continue
+    }
+    const person: PersonSuggestion = {
+      id: slug(pull.login),
+      name: pull.login,
+      emails: [],
+      aliases: [pull.login],
+      activity: pull.count,
+    }
+    people.push(person)
+    claim(person, pull.login)
+  }
+  // Ids stay unique when two names slug alike.
+  const seen = new Map<string, number>()
+  for (const person of people) {
+    const n = seen.get(person.id) ?? 0
+    seen.set(person.id, n + 1)
+    if (n > 0) person.id = `${person.id}-${n + 1}`
+  }
+  return people.sort((a, b) => b.activity - a.activity || a.id.localeCompare(b.id))
+}

@@ -146,6 +146,27 @@ export class Store {
       .executeTakeFirst()
   }
 
+  /** Every identity that signed work, with how much: commit authors (name, email) and pull request authors (logins). */
+  async authorCounts(): Promise<{
+    commits: { name: string; email: string | null; count: number }[]
+    pullRequests: { login: string; count: number }[]
+  }> {
+    const commits = await this.db
+      .selectFrom('commits')
+      .select(['author_name', 'author_email', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(['author_name', 'author_email'])
+      .execute()
+    const pulls = await this.db
+      .selectFrom('pull_requests')
+      .select(['author', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('author')
+      .execute()
+    return {
+      commits: commits.map((r) => ({ name: r.author_name, email: r.author_email, count: Number(r.count) })),
+      pullRequests: pulls.map((r) => ({ login: r.author, count: Number(r.count) })),
+    }
+  }
+
   /** The cursors a source's earlier syncs left, by stream. */
   async syncCursors(source: string): Promise<Map<string, string>> {
     const rows = await this.db
