@@ -29,6 +29,18 @@ export class ApiError extends Error {
   }
 }
 
+/** Requests started before the app was evaluated (see start.ts), handed to the first `get` of the same URL. */
+const early = new Map<string, Promise<Response>>()
+
+const send = (url: string) => {
+  const token = sessionStorage.getItem(TOKEN_KEY)
+  return fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+}
+
+export function prefetch(url: string): void {
+  early.set(url, send(url))
+}
+
 export async function get<T>(
   path: string,
   params: Record<string, string | number | undefined> = {},
@@ -37,10 +49,10 @@ export async function get<T>(
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&')
-  const token = sessionStorage.getItem(TOKEN_KEY)
-  const response = await fetch(`${path}${query ? `?${query}` : ''}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  })
+  const url = `${path}${query ? `?${query}` : ''}`
+  const started = early.get(url)
+  early.delete(url)
+  const response = await (started ?? send(url))
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ErrorResponse | null
     throw new ApiError(

@@ -9,7 +9,7 @@ import { formatTarget, formatValue } from '../../src/report/format'
 import type { ChartSpec } from '../../src/report/model'
 import type { KpiId, KpiResult, PageResponse, TrendsResponse } from '../../src/server/api-types'
 import { get } from './api'
-import { echarts } from './echarts'
+import type { echarts } from './echarts'
 
 export type Query = { team?: string; service?: string; from?: string; to?: string; profile?: string }
 
@@ -105,6 +105,46 @@ export function KpiGrid({ kpis, families }: { kpis: KpiResult[]; families?: stri
   )
 }
 
+type ECharts = ReturnType<typeof echarts.init>
+
+/**
+ * ECharts (most of the bundle) is loaded on first use, in its own chunk: the KPI tiles render
+ * without waiting for it to be fetched and evaluated.
+ */
+let echartsModule: Promise<typeof echarts> | undefined
+const loadEcharts = () => {
+  echartsModule ??= import('./echarts').then((m) => m.echarts)
+  return echartsModule
+}
+
+/** Draws a chart into the element once ECharts is loaded; disposes of it when the deps change or on unmount. */
+export function useChart(
+  ref: { current: HTMLDivElement | null },
+  key: string,
+  draw: (chart: ECharts) => void,
+) {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redrawn when the key (the spec, by value) changes
+  useEffect(() => {
+    let chart: ECharts | undefined
+    let observer: ResizeObserver | undefined
+    let live = true
+    loadEcharts().then((lib) => {
+      const element = ref.current
+      if (!live || !element) return
+      chart = lib.init(element, null, { renderer: 'svg' })
+      draw(chart)
+      const drawn = chart
+      observer = new ResizeObserver(() => drawn.resize())
+      observer.observe(element)
+    })
+    return () => {
+      live = false
+      observer?.disconnect()
+      chart?.dispose()
+    }
+  }, [key])
+}
+
 /** An ECharts chart from a ChartSpec (the reports' definitions), with a click on a point reported. */
 export function Chart({
   spec,
@@ -116,20 +156,10 @@ export function Chart({
   height?: number
 }) {
   const ref = useRef<HTMLDivElement>(null)
-  const key = JSON.stringify(spec)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the spec is compared by value
-  useEffect(() => {
-    const element = ref.current!
-    const chart = echarts.init(element, null, { renderer: 'svg' })
+  useChart(ref, JSON.stringify(spec), (chart) => {
     chart.setOption(chartOption(spec))
     if (onPick) chart.on('click', (event) => onPick(event.dataIndex))
-    const observer = new ResizeObserver(() => chart.resize())
-    observer.observe(element)
-    return () => {
-      observer.disconnect()
-      chart.dispose()
-    }
-  }, [key])
+  })
   return (
     <figure className="chart" data-chart={spec.id}>
       <div ref={ref} style={{ height }} role="img" aria-label={`${spec.title} (${spec.unit})`} />

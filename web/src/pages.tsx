@@ -4,7 +4,7 @@
  * dependency graph, RACI, the topology map, scorecards and insights. All names are rendered as
  * text (React escapes them).
  */
-import { type ReactElement, useEffect, useRef, useState } from 'react'
+import { type ReactElement, useRef, useState } from 'react'
 import type {
   FamilyResponse,
   KpiId,
@@ -24,9 +24,10 @@ import {
   type Query,
   Table,
   trendSpec,
+  useChart,
   useData,
 } from './components'
-import { type EChartsOption, echarts } from './echarts'
+import type { EChartsOption } from './echarts'
 
 // API payloads of the operating views are read field by field; their types live with the engine.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -332,18 +333,7 @@ export function InitiativesPage({ query }: PageProps) {
 
 function GraphChart({ option, label }: { option: EChartsOption; label: string }) {
   const ref = useRef<HTMLDivElement>(null)
-  const key = JSON.stringify(option)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: compared by value
-  useEffect(() => {
-    const chart = echarts.init(ref.current!, null, { renderer: 'svg' })
-    chart.setOption(option)
-    const observer = new ResizeObserver(() => chart.resize())
-    observer.observe(ref.current!)
-    return () => {
-      observer.disconnect()
-      chart.dispose()
-    }
-  }, [key])
+  useChart(ref, JSON.stringify(option), (chart) => chart.setOption(option))
   return (
     <figure className="chart" data-chart="graph">
       <div ref={ref} style={{ height: 420 }} role="img" aria-label={label} />
