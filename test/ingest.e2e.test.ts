@@ -314,7 +314,7 @@ describe('engops ingest git', () => {
     execFileSync('git', ['add', '-A'], { cwd: repo })
     execFileSync('git', ['-c', 'user.name=a', '-c', 'user.email=a@x', 'commit', '-qm', 'new'], { cwd: repo })
     expect(engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir).stdout).toContain(
-      'shop: 1 new commits, 0 tags; 1 of 1 authors are not people in the org file (a@x)',
+      'shop: 1 new commits, 0 tags; 1 of 1 authors are not people in the org file (a@x; engops people suggest drafts their entries)',
     )
     expect(snapshot().commits).toHaveLength(3)
   })

@@ -2,14 +2,18 @@
 import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
 import { tokenValid } from '../signatures.js'
+import { type GitLabOptions, gitlabOptions, syncGitLab } from './sync.js'
 import { mapGitLab } from './webhook.js'
 
 const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
-export const gitlab: Connector = {
+export const gitlab: Connector<GitLabOptions> = {
   kind: 'gitlab',
   title: 'GitLab',
-  reads: 'webhooks: merge requests, pushes, pipelines, deployments',
+  reads:
+    'sync: merge requests with their commits and notes (approvals as reviews), deployments, pipelines, releases, incident issues; webhooks: merge requests, pushes, pipelines, deployments',
+  options: gitlabOptions,
+  sync: syncGitLab,
   webhook: {
     secretEnv: 'ENGOPS_GITLAB_TOKEN',
     proof: '`X-Gitlab-Token`',

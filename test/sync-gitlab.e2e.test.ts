@@ -1,0 +1,247 @@
+/**
+ * `engops sync` against a local GitLab stand-in (REST v4 shapes from GitLab's documentation):
+ * merge requests across pages with their notes (approvals as reviews) and commits, deployments,
+ * pipelines and incident issues; a 429 and a 502 in the middle; a refused token; and the same
+ * DORA, review and reliability figures as the same data given as NDJSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { Store } from '../src/store/store.js'
+import { GITLAB_TOKEN, type GitLabFixture, startGitLab } from './gitlab-standin.js'
+import { engops, engopsAsync, makeRepo, ndjson, tempDir } from './helpers.js'
+
+let root: string
+let cleanup: () => void
+let fixture: GitLabFixture
+let standIn: Awaited<ReturnType<typeof startGitLab>>
+let synced: string
+
+const H = 3_600_000
+const MARCH = Date.parse('2025-03-01T00:00:00Z')
+const at = (ms: number) => new Date(ms).toISOString()
+const PERIOD = ['--from', '2025-03-01', '--to', '2025-04-01']
+
+function org(api: string) {
+  return `org: { name: Acme }
+people:
+  - { id: ana, name: Ana, emails: [ana@example.com], aliases: [ana], team: pay }
+  - { id: bob, name: Bob, emails: [bob@example.com], aliases: [bob], team: pay }
+teams:
+  - { id: pay, name: Payments, type: stream-aligned }
+services:
+  - { id: payments, owner: pay, tier: 3, repositories: [payments] }
+sources:
+  - { id: gl, kind: gitlab, apiUrl: ${api}, tokenEnv: GL_TEST_TOKEN, projects: [acme/payments], since: 2025-02-01, deployments: { environments: [production] } }
+`
+}
+
+function makeFixture(shas: string[]): GitLabFixture {
+  const mergeRequests = Array.from({ length: 10 }, (_, i) => {
+    const created = MARCH + i * 10 * H
+    const state = i % 5 === 4 ? ('closed' as const) : i === 9 ? ('opened' as const) : ('merged' as const)
+    const merged = state === 'merged' ? created + 4 * H : null
+    const closed = state === 'closed' ? created + 6 * H : null
+    return {
+      iid: i + 1,
+      author: i % 2 === 0 ? 'ana' : 'bob',
+      state,
+      createdAt: at(created),
+      updatedAt: at(merged ?? closed ?? created + H),
+      mergedAt: merged ? at(merged) : null,
+      closedAt: closed ? at(closed) : null,
+      mergeSha: merged ? (shas[i % 6] as string) : null,
+      sha: shas[i % 6] as string,
+      draft: false,
+      labels: [],
+      commits: [shas[i % 6] as string],
+      notes: [
+        { author: i % 2 === 0 ? 'bob' : 'ana', createdAt: at(created + 2 * H), approval: true },
+        { author: i % 2 === 0 ? 'ana' : 'bob', createdAt: at(created + 3 * H), approval: false },
+      ],
+    }
+  })
+  const deployments = Array.from({ length: 6 }, (_, k) => ({
+    id: 300 + k,
+    sha: shas[k] as string,
+    environment: 'production',
+    status: k === 2 ? 'failed' : k === 5 ? 'running' : 'success',
+    createdAt: at(MARCH + k * 24 * H + 12 * H),
+    finishedAt: k === 5 ? null : at(MARCH + k * 24 * H + 12 * H + 5 * 60_000),
+    updatedAt: at(MARCH + k * 24 * H + 12 * H + 5 * 60_000),
+  }))
+  const pipelines = ['success', 'failed', 'canceled', 'running'].map((status, k) => ({
+    id: 4000 + k,
+    status,
+    ref: 'main',
+    createdAt: at(MARCH + k * 24 * H),
+    updatedAt: at(MARCH + k * 24 * H + (5 + k) * 60_000),
+  }))
+  const incidents = [
+    {
+      iid: 70,
+      severity: 'HIGH',
+      createdAt: at(MARCH + 30 * H),
+      updatedAt: at(MARCH + 32 * H),
+      closedAt: at(MARCH + 32 * H),
+    },
+    {
+      iid: 71,
+      severity: 'CRITICAL',
+      createdAt: at(MARCH + 80 * H),
+      updatedAt: at(MARCH + 81 * H),
+      closedAt: at(MARCH + 81 * H),
+    },
+  ]
+  return {
+    group: 'acme',
+    project: 'payments',
+    projectId: 42,
+    mergeRequests,
+    deployments,
+    pipelines,
+    incidents,
+  }
+}
+
+/** The fixture as NDJSON, written independently of the connector. */
+function fixtureEvents(f: GitLabFixture): object[] {
+  return [
+    ...f.mergeRequests.map((mr) => ({
+      type: 'pull_request',
+      repo: 'payments',
+      number: mr.iid,
+      author: mr.author,
+      createdAt: mr.createdAt,
+      ...(mr.mergedAt ? { mergedAt: mr.mergedAt, mergeSha: mr.mergeSha } : {}),
+      ...(mr.closedAt ? { closedAt: mr.closedAt } : {}),
+      headSha: mr.sha,
+      commits: mr.state === 'merged' ? mr.commits : [],
+      reviews: mr.notes
+        .filter((n) => n.author !== mr.author)
+        .map((n) => ({ author: n.author, at: n.createdAt, state: n.approval ? 'approved' : 'commented' })),
+      draft: false,
+      labels: [],
+    })),
+    ...f.deployments
+      .filter((d) => d.status === 'success' || d.status === 'failed')
+      .map((d) => ({
+        type: 'deployment',
+        id: String(d.id),
+        service: 'payments',
+        environment: 'production',
+        result: d.status === 'success' ? 'success' : 'failure',
+        startedAt: d.createdAt,
+        finishedAt: d.finishedAt,
+        sha: d.sha,
+      })),
+    ...f.pipelines
+      .filter((p) => p.status !== 'running')
+      .map((p) => ({
+        type: 'pipeline_run',
+        id: String(p.id),
+        repo: 'payments',
+        workflow: p.ref,
+        result: p.status === 'success' ? 'success' : p.status === 'failed' ? 'failure' : 'cancelled',
+        startedAt: p.createdAt,
+        finishedAt: p.updatedAt,
+      })),
+    ...f.incidents.map((i) => ({
+      type: 'incident',
+      id: `payments#${i.iid}`,
+      services: ['payments'],
+      severity: i.severity === 'CRITICAL' ? 'SEV-1' : 'SEV-2',
+      detectedAt: i.createdAt,
+      resolvedAt: i.closedAt,
+    })),
+  ]
+}
+
+function project(name: string, api: string): string {
+  const dir = join(root, name)
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'engops.yaml'), org(api))
+  expect(engops(['ingest', 'git', join(root, 'payments'), '--repo', 'payments'], dir).code).toBe(0)
+  return dir
+}
+
+async function counts(dir: string) {
+  const store = await Store.open(join(dir, '.engops', 'engops.db'))
+  try {
+    return await store.counts()
+  } finally {
+    await store.close()
+  }
+}
+
+const sync = (dir: string, token = GITLAB_TOKEN) =>
+  engopsAsync(['sync', '--json'], dir, { GL_TEST_TOKEN: token })
+
+beforeAll(async () => {
+  ;({ dir: root, cleanup } = tempDir())
+  mkdirSync(join(root, 'payments'))
+  const shas = makeRepo(
+    join(root, 'payments'),
+    Array.from({ length: 6 }, (_, i) => ({ at: `2025-02-2${i}T08:00:00Z` })),
+  )
+  fixture = makeFixture(shas)
+  standIn = await startGitLab(fixture, { rateLimitAt: 3, badGatewayAt: 7 })
+  synced = project('synced', standIn.url)
+})
+afterAll(async () => {
+  await standIn?.close()
+  cleanup()
+})
+
+describe('engops sync from GitLab', () => {
+  test('fills merge requests, deployments, pipelines and incidents through a 429 and a 502', async () => {
+    const started = Date.now()
+    const result = await sync(synced)
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const [summary] = JSON.parse(result.stdout) as { events: Record<string, number>; error: string | null }[]
+    expect(summary?.error).toBeNull()
+    // 10 merge requests over three pages; 5 deployments ended (one still running); 3 pipelines
+    // ended (one running); 2 incidents.
+    expect(summary?.events).toEqual({ pull_request: 10, deployment: 5, pipeline_run: 3, incident: 2 })
+    expect((Date.now() - started) / 1000).toBeGreaterThan(1.5)
+    expect(standIn.requests.filter((r) => r.includes('/merge_requests?'))).toHaveLength(3)
+  })
+
+  test('DORA, reviews and reliability equal the same data given as NDJSON', () => {
+    const plain = project('plain', 'http://127.0.0.1:9/api/v4')
+    const file = ndjson(join(plain, 'events.ndjson'), fixtureEvents(fixture))
+    expect(engops(['ingest', 'events', file, '--source', 'gitlab'], plain).code).toBe(0)
+    for (const family of [
+      ['metrics', 'dora'],
+      ['metrics', 'reviews'],
+      ['metrics', 'reliability'],
+      ['metrics', 'dx'],
+    ]) {
+      const a = engops([...family, ...PERIOD, '--json'], synced)
+      expect(a.code).toBe(0)
+      expect(JSON.parse(a.stdout), family.join(' ')).toEqual(
+        JSON.parse(engops([...family, ...PERIOD, '--json'], plain).stdout),
+      )
+    }
+    const reviews = JSON.parse(engops(['metrics', 'reviews', ...PERIOD, '--json'], synced).stdout)
+    expect(reviews.summary.turnaround.n).toBe(10)
+  })
+
+  test('a second sync reads only what changed', async () => {
+    const before = standIn.requests.length
+    expect((await sync(synced)).code).toBe(0)
+    // Each list from its cursor: one page each, and the boundary merge request's notes and commits.
+    expect(standIn.requests.length - before).toBeLessThanOrEqual(7)
+  })
+
+  test('a refused token stops the source with its name and URL, and stores nothing', async () => {
+    const before = await counts(synced)
+    const refused = await sync(synced, 'glpat-wrong')
+    expect(refused.code).toBe(1)
+    const [summary] = JSON.parse(refused.stdout) as { error: string }[]
+    expect(summary?.error).toContain('source gl: GitLab refused the token (401)')
+    expect(summary?.error).toContain(standIn.url)
+    expect(await counts(synced)).toEqual(before)
+  })
+})
