@@ -113,3 +113,14 @@ export function ndjson(path: string, records: object[]): string {
   writeFileSync(path, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`)
   return path
 }
+
+/** Every table's row count of a project's store (the CLI's default store beside engops.yaml). */
+export async function storeCounts(dir: string) {
+  const { Store } = await import('../src/store/store.js')
+  const store = await Store.open(join(dir, '.engops', 'engops.db'))
+  try {
+    return await store.counts()
+  } finally {
+    await store.close()
+  }
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { KpiResult } from '../src/engine/engine.js'
 import { KPI_CATALOG } from '../src/metrics/kpi-catalog.js'
+import { MEASURED } from '../src/metrics/testing-fixtures.js'
 import { engops, engopsJson, makeRepo, ndjson, ROOT, tempDir } from './helpers.js'
 
 const H = 3600
@@ -46,30 +47,6 @@ dependencies:
   - { provider: plat, consumer: web, what: Cache, status: in-progress, opened: 2025-03-04 }
   - { provider: plat, consumer: web, what: Auth, status: done, opened: 2025-01-04 }
 `
-
-/** Measured KPIs: one measurement each on March 10th (alert precision also on the 5th). */
-const MEASURED: Record<string, number> = {
-  preview_env_p95: 240,
-  dev_nps: 45,
-  alert_precision: 0.93,
-  backup_restore: 1,
-  metric_spec_coverage: 0.9,
-  data_freshness: 0.995,
-  data_tests_pass: 0.97,
-  data_mttr: 1800,
-  semantic_layer_usage: 0.7,
-  hot_path_p95: 0.9,
-  rollback_time: 180,
-  kr_delta_per_week: 1.1,
-  activation: 0.95,
-  idea_to_decision: 864000,
-  cfr_post_release_delta: 0.01,
-  dev_env_setup: 600,
-  context_switching: 0.8,
-  dependency_risk_index: 0.2,
-  manager_effectiveness: 4.1,
-  stakeholder_satisfaction: 4.3,
-}
 
 beforeAll(() => {
   ;({ dir, cleanup } = tempDir())

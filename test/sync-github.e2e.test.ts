@@ -9,9 +9,8 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { Store } from '../src/store/store.js'
 import { type Fixture, STANDIN_TOKEN, type StandIn, startGitHub } from './github-standin.js'
-import { BIN, engops, engopsAsync, makeRepo, ndjson, tempDir } from './helpers.js'
+import { BIN, engops, engopsAsync, makeRepo, ndjson, storeCounts, tempDir } from './helpers.js'
 
 let root: string
 let cleanup: () => void
@@ -195,14 +194,7 @@ function project(name: string, api: string, mode: 'graphql' | 'rest' = 'graphql'
   return dir
 }
 
-async function counts(dir: string) {
-  const store = await Store.open(join(dir, '.engops', 'engops.db'))
-  try {
-    return await store.counts()
-  } finally {
-    await store.close()
-  }
-}
+const counts = storeCounts
 
 const sync = (dir: string, token = STANDIN_TOKEN, args: string[] = []) =>
   engopsAsync(['sync', '--json', ...args], dir, { GH_TEST_TOKEN: token })

@@ -7,9 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { Store } from '../src/store/store.js'
 import { GITLAB_TOKEN, type GitLabFixture, startGitLab } from './gitlab-standin.js'
-import { engops, engopsAsync, makeRepo, ndjson, tempDir } from './helpers.js'
+import { engops, engopsAsync, makeRepo, ndjson, storeCounts, tempDir } from './helpers.js'
 
 let root: string
 let cleanup: () => void
@@ -165,14 +164,7 @@ function project(name: string, api: string): string {
   return dir
 }
 
-async function counts(dir: string) {
-  const store = await Store.open(join(dir, '.engops', 'engops.db'))
-  try {
-    return await store.counts()
-  } finally {
-    await store.close()
-  }
-}
+const counts = storeCounts
 
 const sync = (dir: string, token = GITLAB_TOKEN) =>
   engopsAsync(['sync', '--json'], dir, { GL_TEST_TOKEN: token })

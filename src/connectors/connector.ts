@@ -8,7 +8,7 @@
  * driven from it. Payloads from outside are untyped JSON: every event a connector returns is
  * validated by the event schemas before it is stored.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Incident } from '../model/types.js'
 
 // Provider payloads are untyped JSON; every field read from them is validated afterwards by the event schemas.
@@ -77,6 +77,16 @@ export interface Connector<Options = Record<string, never>> {
   sync?: (ctx: SyncContext<Options>) => AsyncIterable<SyncBatch>
   webhook?: WebhookPart
 }
+
+/** `since:` of a source: how far back its first sync reads (a date). */
+export const sinceOption = z
+  .union([z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date like 2025-01-31'), z.date()])
+  .optional()
+
+/** `deployments:` of a source: the environments whose deployments it reads. */
+export const deploymentsOption = z
+  .strictObject({ environments: z.array(z.string().min(1)).default(['production']) })
+  .optional()
 
 export const ignore = (why: string): Mapped => ({ events: [], ignored: why })
 export const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {})

@@ -23,7 +23,7 @@ import { OrgCalendar } from './calendar.js'
 import type { DoraSummary } from './dora.js'
 import { isKpiId, KPI_CATALOG } from './kpi-catalog.js'
 import { computeScoreboard, type ScoreboardInput, SOURCES } from './scoreboard.js'
-import { deployment, incident as incidentAt } from './testing-fixtures.js'
+import { deployment, incident as incidentAt, MEASURED } from './testing-fixtures.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -311,28 +311,6 @@ const vuln = (
     foundAt: d(found),
     ...(fixed === undefined ? {} : { fixedAt: d(fixed) }),
   }) as VulnerabilityEvent
-const MEASURED: Record<string, number> = {
-  preview_env_p95: 240,
-  dev_nps: 45,
-  alert_precision: 0.93,
-  backup_restore: 1,
-  metric_spec_coverage: 0.9,
-  data_freshness: 0.995,
-  data_tests_pass: 0.97,
-  data_mttr: 1800,
-  semantic_layer_usage: 0.7,
-  hot_path_p95: 0.9,
-  rollback_time: 180,
-  kr_delta_per_week: 1.1,
-  activation: 0.95,
-  idea_to_decision: 864000,
-  cfr_post_release_delta: 0.01,
-  dev_env_setup: 600,
-  context_switching: 0.8,
-  dependency_risk_index: 0.2,
-  manager_effectiveness: 4.1,
-  stakeholder_satisfaction: 4.3,
-}
 const measurements: MeasurementEvent[] = [
   { type: 'measurement', kpi: 'alert_precision', at: d(3), value: 0.9 },
   ...Object.entries(MEASURED).map(

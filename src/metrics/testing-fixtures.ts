@@ -83,3 +83,27 @@ export function incident(id: string, detectedAt: number, fields: Partial<Inciden
     ...fields,
   }
 }
+
+/** A value for each KPI fed by `measurement` events, for the catalog tests. */
+export const MEASURED: Record<string, number> = {
+  preview_env_p95: 240,
+  dev_nps: 45,
+  alert_precision: 0.93,
+  backup_restore: 1,
+  metric_spec_coverage: 0.9,
+  data_freshness: 0.995,
+  data_tests_pass: 0.97,
+  data_mttr: 1800,
+  semantic_layer_usage: 0.7,
+  hot_path_p95: 0.9,
+  rollback_time: 180,
+  kr_delta_per_week: 1.1,
+  activation: 0.95,
+  idea_to_decision: 864000,
+  cfr_post_release_delta: 0.01,
+  dev_env_setup: 600,
+  context_switching: 0.8,
+  dependency_risk_index: 0.2,
+  manager_effectiveness: 4.1,
+  stakeholder_satisfaction: 4.3,
+}

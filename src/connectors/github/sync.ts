@@ -18,7 +18,14 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
-import type { Json, OrgView, SyncBatch, SyncContext } from '../connector.js'
+import {
+  deploymentsOption,
+  type Json,
+  type OrgView,
+  type SyncBatch,
+  type SyncContext,
+  sinceOption,
+} from '../connector.js'
 import {
   deploymentEvent,
   pullRequestFromRest,
@@ -44,12 +51,8 @@ export const githubOptions = z
     /** Every repository of this organization (besides `repositories`). */
     org: z.string().min(1).optional(),
     /** How far back the first sync reads (a date); default a year. */
-    since: z
-      .union([z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date like 2025-01-31'), z.date()])
-      .optional(),
-    deployments: z
-      .strictObject({ environments: z.array(z.string().min(1)).default(['production']) })
-      .optional(),
+    since: sinceOption,
+    deployments: deploymentsOption,
     /** Issues with this label become incidents (severity from a sev1…sev4 / SEV-1… label). */
     incidents: z.strictObject({ label: z.string().min(1) }).optional(),
     /** Published releases as production deployments (use either these or `deployments`, not both). */

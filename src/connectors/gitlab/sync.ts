@@ -9,8 +9,17 @@
  */
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
-import { isoTime, type Json, type OrgView, type SyncBatch, type SyncContext } from '../connector.js'
+import {
+  deploymentsOption,
+  isoTime,
+  type Json,
+  type OrgView,
+  type SyncBatch,
+  type SyncContext,
+  sinceOption,
+} from '../connector.js'
 import { type GitLabClient, gitlabClient } from './client.js'
+import { pipelineResult } from './webhook.js'
 
 export const gitlabOptions = z
   .strictObject({
@@ -22,12 +31,8 @@ export const gitlabOptions = z
       .default([]),
     /** Every project of this group and its subgroups (besides `projects`). */
     group: z.string().min(1).optional(),
-    since: z
-      .union([z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date like 2025-01-31'), z.date()])
-      .optional(),
-    deployments: z
-      .strictObject({ environments: z.array(z.string().min(1)).default(['production']) })
-      .optional(),
+    since: sinceOption,
+    deployments: deploymentsOption,
     /** Incident issues (issue_type=incident) as incidents; default true. */
     incidents: z.boolean().default(true),
     releases: z.boolean().default(false),
@@ -224,14 +229,7 @@ async function* pipelines(
   })) {
     newest = newestOf(list, newest)
     const events = list.flatMap((p) => {
-      const result =
-        p.status === 'success'
-          ? 'success'
-          : p.status === 'failed'
-            ? 'failure'
-            : p.status === 'canceled'
-              ? 'cancelled'
-              : null
+      const result = pipelineResult(p.status)
       if (!result) return []
       return [
         {

@@ -2,6 +2,17 @@
 import { ignore, isoTime, type Json, type Mapped, type OrgView, obj } from '../connector.js'
 import { pushCommits } from '../push.js'
 
+/** A finished GitLab pipeline's status as a run result; null while it runs (or was skipped). */
+export function pipelineResult(status: unknown): 'success' | 'failure' | 'cancelled' | null {
+  return status === 'success'
+    ? 'success'
+    : status === 'failed'
+      ? 'failure'
+      : status === 'canceled'
+        ? 'cancelled'
+        : null
+}
+
 export function mapGitLab(event: string, payload: Json, ctx: OrgView): Mapped {
   const project = obj(payload.project)
   const repo: string | undefined = project.path ?? project.name
@@ -31,14 +42,7 @@ export function mapGitLab(event: string, payload: Json, ctx: OrgView): Mapped {
       return commits.length > 0 ? { events: commits } : ignore('a push without commits')
     }
     case 'Pipeline Hook': {
-      const result =
-        attrs.status === 'success'
-          ? 'success'
-          : attrs.status === 'failed'
-            ? 'failure'
-            : attrs.status === 'canceled'
-              ? 'cancelled'
-              : null
+      const result = pipelineResult(attrs.status)
       if (!result || !attrs.finished_at) return ignore(`pipeline status "${attrs.status}" is not final`)
       return {
         events: [
