@@ -105,8 +105,8 @@ async function bareGraphql(url) {
       pageInfo { hasNextPage endCursor }
       nodes { number updatedAt createdAt mergedAt closedAt isDraft additions deletions headRefOid
         author { login } mergeCommit { oid } labels(first: 20) { nodes { name } }
-        reviews(first: 50) { nodes { author { login } submittedAt state } }
-        commits(first: 100) { nodes { commit { oid } } } } } } }`
+        reviews(first: 50) { pageInfo { hasNextPage } nodes { author { login } submittedAt state } }
+        commits(first: 100) { pageInfo { hasNextPage } nodes { commit { oid } } } } } } }`
   let after = null
   let pulls = 0
   const began = performance.now()

@@ -224,14 +224,16 @@ function graphqlRoot(f: Fixture, counter: { cost: number }) {
               author: actor(pr.author),
               mergeCommit: pr.mergeSha ? { oid: pr.mergeSha } : null,
               labels: () => ({ nodes: pr.labels.map((name) => ({ name })) }),
-              reviews: () => ({
-                nodes: pr.reviews.map((r) => ({
-                  author: actor(r.author),
-                  submittedAt: r.submittedAt,
-                  state: r.state,
-                })),
+              reviews: ({ first }: { first: number }) => ({
+                pageInfo: { hasNextPage: pr.reviews.length > first, endCursor: null },
+                nodes: pr.reviews
+                  .slice(0, first)
+                  .map((r) => ({ author: actor(r.author), submittedAt: r.submittedAt, state: r.state })),
               }),
-              commits: () => ({ nodes: pr.commits.map((oid) => ({ commit: { oid } })) }),
+              commits: ({ first }: { first: number }) => ({
+                pageInfo: { hasNextPage: pr.commits.length > first, endCursor: null },
+                nodes: pr.commits.slice(0, first).map((oid) => ({ commit: { oid } })),
+              }),
             })),
           }
         },

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { Store } from '../src/store/store.js'
 import { type Fixture, STANDIN_TOKEN, type StandIn, startGitHub } from './github-standin.js'
 import { BIN, engops, engopsAsync, makeRepo, ndjson, storeCounts, tempDir } from './helpers.js'
 
@@ -62,7 +63,8 @@ function makeFixture(): Fixture {
       additions: 10 * i,
       deletions: i,
       labels: i % 5 === 0 ? ['bug'] : [],
-      commits: [sha],
+      // Pull request #11 has 120 commits: more than one GraphQL query reads (the rest come by REST).
+      commits: i === 10 ? [sha, ...Array.from({ length: 119 }, (_, k) => `${k}`.padStart(40, 'e'))] : [sha],
       reviews:
         i % 2 === 0
           ? [{ author: i % 3 === 0 ? 'ana-gh' : 'bob-gh', submittedAt: at(created + H), state: 'APPROVED' }]
@@ -238,12 +240,19 @@ describe('engops sync from GitHub', () => {
     expect(summary?.events).toEqual({ pull_request: 60, deployment: 7, pipeline_run: 7, incident: 2 })
     expect(standIn.requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(2)
     expect(standIn.requests.some((r) => r.includes('/actions/runs/702/attempts/1'))).toBe(true)
+    // The stand-in's REST pages hold 5: #11's 120 commits take 24 of them (and the injected 403 and
+    // 502 fall among these requests, each asked again).
+    expect(standIn.requests.filter((r) => r.includes('/pulls/11/commits')).length).toBeGreaterThanOrEqual(24)
     // The 403 said to wait until its reset, two seconds later.
     expect(seconds).toBeGreaterThan(1.5)
     const c = await counts(synced)
     expect(c.pull_requests).toBe(60)
     expect(c.deployments).toBe(7)
     expect(c.incidents).toBe(2)
+    const store = await Store.open(join(synced, '.engops', 'engops.db'))
+    const long = (await store.listPullRequests()).find((pr) => pr.number === 11)
+    await store.close()
+    expect(long?.commits).toHaveLength(120)
   })
 
   test('DORA, reviews and DX equal the same data given as NDJSON', () => {
@@ -273,9 +282,10 @@ describe('engops sync from GitHub', () => {
     expect(result.code).toBe(0)
     const requests = standIn.requests.slice(before)
     expect(requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(0)
-    // 45 merged of 60: reviews for each; commits and the pull request itself for the merged.
+    // 45 merged of 60: reviews for each; commits and the pull request itself for the merged
+    // (#11's 120 commits take 24 pages of the stand-in's 5 instead of one).
     const perPull = requests.filter((r) => /\/pulls\/\d+/.test(r)).length
-    expect(perPull).toBe(60 + 45 * 2)
+    expect(perPull).toBe(60 + 45 * 2 + 23)
     for (const family of [
       ['metrics', 'dora'],
       ['metrics', 'reviews'],

@@ -114,8 +114,8 @@ const PULL_REQUESTS = /* GraphQL */ `
           author { login }
           mergeCommit { oid }
           labels(first: 20) { nodes { name } }
-          reviews(first: 50) { nodes { author { login } submittedAt state } }
-          commits(first: 100) { nodes { commit { oid } } }
+          reviews(first: 50) { pageInfo { hasNextPage } nodes { author { login } submittedAt state } }
+          commits(first: 100) { pageInfo { hasNextPage } nodes { commit { oid } } }
         }
       }
     }
@@ -244,14 +244,34 @@ async function* pullsByGraphql(
     ctx.progress(
       `${repo.owner}/${repo.name}: pull requests page ${page} (${fresh.length}), rate limit ${data.rateLimit?.remaining ?? '?'} left`,
     )
-    yield {
-      stream,
-      events: fresh.map((pr) => pullRequestFromGraphql(pr, repo.name)),
-      cursor: done ? newest : null,
-    }
+    const events: Json[] = []
+    for (const pr of fresh)
+      events.push(await completed(client, repo, pr, pullRequestFromGraphql(pr, repo.name)))
+    yield { stream, events, cursor: done ? newest : null }
     if (done) return
     after = connection.pageInfo.endCursor
   }
+}
+
+/**
+ * A pull request with more commits or reviews than one query reads (100 and 50): the rest through
+ * REST, so a long-lived branch's commits still attribute to its merge. Rare, and only for it.
+ */
+async function completed(client: Client, repo: RepoStream, pr: Json, event: Json): Promise<Json> {
+  const params = { owner: repo.owner, repo: repo.name, pull_number: pr.number, per_page: 100 }
+  if (pr.commits?.pageInfo?.hasNextPage) {
+    const commits = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params)
+    event.commits = (commits as Json[]).map((c) => c.sha)
+  }
+  if (pr.reviews?.pageInfo?.hasNextPage) {
+    const reviews = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', params)
+    event.reviews = reviewsOf(
+      reviews as Json[],
+      (r) => r.user?.login,
+      (r) => r.submitted_at,
+    )
+  }
+  return event
 }
 
 async function* pullsByRest(
