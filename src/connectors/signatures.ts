@@ -6,7 +6,7 @@
  * - Opsgenie: a shared token in `X-Engops-Webhook-Token` (set as a custom header in Opsgenie).
  * Secrets come from the environment (comma-separated to accept several during a rotation).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a)
@@ -53,3 +53,6 @@ export function pagerDutySignatureValid(
     return given.some((signature) => constantTimeEqual(expected, signature))
   })
 }
+
+/** A delivery id for senders that give none: the SHA-256 of the body (a redelivery is the same bytes). */
+export const digest = (body: string) => createHash('sha256').update(body).digest('hex')

@@ -1,11 +1,8 @@
 /** GitHub (github.com and GitHub Enterprise Server): webhooks, and `engops sync` from its APIs. */
-import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
-import { githubSignatureValid } from '../signatures.js'
+import { digest, githubSignatureValid } from '../signatures.js'
 import { type GitHubOptions, githubOptions, syncGitHub } from './sync.js'
 import { mapGitHub } from './webhook.js'
-
-const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
 export const github: Connector<GitHubOptions> = {
   kind: 'github',

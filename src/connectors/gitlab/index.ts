@@ -1,11 +1,8 @@
 /** GitLab (gitlab.com and self-managed): webhooks. */
-import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
-import { tokenValid } from '../signatures.js'
+import { digest, tokenValid } from '../signatures.js'
 import { type GitLabOptions, gitlabOptions, syncGitLab } from './sync.js'
 import { mapGitLab } from './webhook.js'
-
-const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
 export const gitlab: Connector<GitLabOptions> = {
   kind: 'gitlab',

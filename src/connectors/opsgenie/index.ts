@@ -1,10 +1,7 @@
 /** Opsgenie: alert webhooks. */
-import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
-import { tokenValid } from '../signatures.js'
+import { digest, tokenValid } from '../signatures.js'
 import { mapOpsgenie } from './webhook.js'
-
-const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
 export const opsgenie: Connector = {
   kind: 'opsgenie',

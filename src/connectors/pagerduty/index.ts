@@ -1,10 +1,7 @@
 /** PagerDuty: V3 webhooks. */
-import { createHash } from 'node:crypto'
 import type { Connector } from '../connector.js'
-import { pagerDutySignatureValid } from '../signatures.js'
+import { digest, pagerDutySignatureValid } from '../signatures.js'
 import { mapPagerDuty } from './webhook.js'
-
-const digest = (body: string) => createHash('sha256').update(body).digest('hex')
 
 export const pagerduty: Connector = {
   kind: 'pagerduty',
