@@ -236,4 +236,27 @@ describe('engops sync from GitLab', () => {
     expect(summary?.error).toContain(standIn.url)
     expect(await counts(synced)).toEqual(before)
   })
+
+  test('a bad sources entry names the file, line and field; engops schema knows each source kind', () => {
+    const dir = join(root, 'bad-source')
+    mkdirSync(dir)
+    writeFileSync(
+      join(dir, 'engops.yaml'),
+      'org: { name: A }\nsources:\n  - { id: gh, kind: github, repositories: [shop] }\n  - { id: x, kind: jira }\n  - { id: gl, kind: gitlab, group: acme, tokn: X }\n',
+    )
+    const result = engops(['validate'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      'engops.yaml:3: sources[0].repositories[0]: expected owner/name, e.g. acme/shop',
+    )
+    expect(result.stderr).toContain(
+      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: github, gitlab)',
+    )
+    expect(result.stderr).toContain('engops.yaml:5: sources[2]: unknown field "tokn"')
+    const schema = JSON.parse(engops(['schema'], dir).stdout)
+    expect(schema.properties.sources.items.oneOf.map((o: { title: string }) => o.title)).toEqual([
+      'GitHub source',
+      'GitLab source',
+    ])
+  })
 })
