@@ -317,6 +317,19 @@ describe('engops sync from GitHub', () => {
     expect(await counts(synced)).toEqual(before)
   })
 
+  test('a repository the token cannot see stops the source with its name', async () => {
+    const dir = join(root, 'unknown-repo')
+    mkdirSync(dir)
+    writeFileSync(
+      join(dir, 'engops.yaml'),
+      org(standIn.url).replace('repositories: [acme/shop]', 'repositories: [acme/nope]'),
+    )
+    const result = await sync(dir)
+    expect(result.code).toBe(1)
+    const [summary] = JSON.parse(result.stdout) as { error: string }[]
+    expect(summary?.error).toBe('source gh: no repository acme/nope visible to the token (GraphQL)')
+  })
+
   test('kill -9 mid-sync, then sync again: the store is as one uninterrupted sync left it', async () => {
     const slow = await startGitHub(fixture, { delayMs: 150 })
     try {

@@ -235,6 +235,11 @@ async function* pullsByGraphql(
       after,
       ...(url ? { url } : {}),
     })
+    if (!data.repository)
+      throw new EngopsError(
+        'SOURCE_FAILED',
+        `source ${ctx.source.id}: no repository ${repo.owner}/${repo.name} visible to the token (GraphQL)`,
+      )
     const connection = data.repository.pullRequests
     const nodes: Json[] = connection.nodes
     newest ??= nodes[0]?.updatedAt ?? null
