@@ -3,6 +3,7 @@
  * view can be shared), and the page. Routing is by hash (`#/dora?team=beta&days=90`).
  */
 import { useEffect, useState } from 'react'
+import { wallClock } from '../../src/metrics/calendar'
 import type { OrgResponse } from '../../src/server/api-types'
 import { get } from './api'
 import { ErrorBanner, Loading, OrgTimeZone, type Query, useData } from './components'
@@ -34,15 +35,7 @@ const date = (year: number, month: number, day: number) =>
  * org's time zone): "today" is the org's today, not the browser's or UTC's.
  */
 function periodQuery(choice: string, timeZone: string): { from?: string; to?: string } {
-  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .format(new Date())
-    .split('-')
-    .map(Number) as [number, number, number]
+  const { year, month, day } = wallClock(Date.now(), timeZone)
   if (choice === 'prev-month') return { from: date(year, month - 1, 1), to: date(year, month, 1) }
   const days = Number(choice) || 30
   return { from: date(year, month, day + 1 - days), to: date(year, month, day + 1) }

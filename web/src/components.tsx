@@ -4,6 +4,7 @@
  * chart or a button per point) into the events behind a number, tables and the error banner.
  */
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react'
+import { wallClock } from '../../src/metrics/calendar'
 import { chartOption } from '../../src/report/chart-options'
 import { formatTarget, formatValue } from '../../src/report/format'
 import type { ChartSpec } from '../../src/report/model'
@@ -290,20 +291,9 @@ export const OrgTimeZone = createContext('UTC')
 
 /** Times in drill-down tables are shown on the org's wall clock ("2025-03-10 21:00"). */
 function localTime(epoch: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(epoch))
-      .map((p) => [p.type, p.value]),
-  )
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`
+  const w = wallClock(epoch, timeZone)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`
 }
 
 function cellText(value: unknown, column: string, timeZone: string): string {
