@@ -62,7 +62,9 @@ describe('engops demo', () => {
   test('is deterministic and tells its stories', () => {
     const a = engops(['demo', '--dir', 'a', '--seed', '7', '--end', '2026-06-30'], dir)
     expect(a.code).toBe(0)
-    expect(a.stderr).toMatch(/demo organization in .*: 6 teams, 32 people, 12 services; [\d,]+ commits/)
+    expect(a.stderr).toMatch(
+      /demo organization in .*: 6 teams, 32 people, 12 services; [\d,]+ deployments, [\d,]+ incidents, [\d,]+ pull requests, [\d,]+ commits/,
+    )
     // The data later views need: sprints and work items, surveys, people, hiring, cost, SLIs.
     for (const type of [
       'work_item',

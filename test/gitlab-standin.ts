@@ -35,7 +35,23 @@ export interface GitLabFixture {
     finishedAt: string | null
     updatedAt: string
   }[]
-  pipelines: { id: number; status: string; ref: string; createdAt: string; updatedAt: string }[]
+  pipelines: {
+    id: number
+    status: string
+    ref: string
+    createdAt: string
+    updatedAt: string
+    /** Every job run, retried ones included (a retry is a new job of the same name). */
+    jobs: {
+      id: number
+      name: string
+      stage: string
+      status: string
+      createdAt: string
+      startedAt: string | null
+      finishedAt: string | null
+    }[]
+  }[]
   incidents: {
     iid: number
     severity: string
@@ -201,6 +217,55 @@ export async function startGitLab(f: GitLabFixture, faults: GitLabFaults = {}) {
             web_url: `https://gitlab.example.com/${f.group}/${f.project}/-/pipelines/${p.id}`,
           })),
       )
+    const jobsMatch = new RegExp(`^${project}/pipelines/(\\d+)/jobs$`).exec(path)
+    if (jobsMatch) {
+      const pipeline = f.pipelines.find((p) => p.id === Number(jobsMatch[1]))
+      if (!pipeline) return send(res, 404, { message: '404 Not found' })
+      // Newest first, as GitLab lists them; retried runs only when asked for.
+      const newest = [...pipeline.jobs].sort((a, b) => b.id - a.id)
+      const latest = newest.filter((job, i) => newest.findIndex((other) => other.name === job.name) === i)
+      const shown = url.searchParams.get('include_retried') === 'true' ? newest : latest
+      return paged(
+        res,
+        url,
+        shown.map((job) => ({
+          id: job.id,
+          status: job.status,
+          stage: job.stage,
+          name: job.name,
+          ref: pipeline.ref,
+          tag: false,
+          coverage: null,
+          allow_failure: false,
+          created_at: job.createdAt,
+          started_at: job.startedAt,
+          finished_at: job.finishedAt,
+          erased_at: null,
+          duration:
+            job.startedAt && job.finishedAt
+              ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000
+              : null,
+          queued_duration: job.startedAt
+            ? (Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1000
+            : null,
+          user: user('ci-bot'),
+          commit: { id: 'a'.repeat(40), short_id: 'aaaaaaaa', title: 'change' },
+          pipeline: {
+            id: pipeline.id,
+            project_id: f.projectId,
+            ref: pipeline.ref,
+            sha: 'a'.repeat(40),
+            status: pipeline.status,
+          },
+          web_url: `https://gitlab.example.com/${f.group}/${f.project}/-/jobs/${job.id}`,
+          project: { ci_job_token_scope_enabled: false },
+          artifacts: [],
+          runner: null,
+          artifacts_expire_at: null,
+          tag_list: [],
+        })),
+      )
+    }
     if (path === `${project}/issues`)
       return paged(
         res,

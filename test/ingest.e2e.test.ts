@@ -83,7 +83,7 @@ describe('engops ingest events', () => {
       { type: 'cost', month: '2025-03', category: 'cloud', vendor: 'AWS', team: 'web', amount: 1200 },
     ])
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).stdout).toContain(
-      'stored 2 deployments, 1 incidents, 1 pull requests, 1 commits, 1 sprint, 1 cost from 1 file',
+      'stored 2 deployments, 1 incident, 1 pull request, 1 commit, 1 sprint, 1 cost from 1 file',
     )
     const first = snapshot()
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).code).toBe(0)
@@ -163,7 +163,7 @@ describe('engops ingest events', () => {
     ])
     const result = engops(['ingest', 'events', 'ops.ndjson'], dir)
     expect(result.stdout).toContain(
-      '1 incidents, 0 pull requests, 0 commits, 2 pipeline_run, 1 vulnerability, 1 feature_flag, 1 measurement',
+      '1 incident, 0 pull requests, 0 commits, 2 pipeline_run, 1 vulnerability, 1 feature_flag, 1 measurement',
     )
     const rows = snapshot()
     expect(rows.incidents).toMatchObject([
@@ -223,7 +223,7 @@ describe('engops ingest events', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('two.ndjson:1: type: unknown event type "deploy"')
     const counts = engops(['ingest', 'events', 'one.ndjson'], dir)
-    expect(counts.stdout).toContain('stored 1 deployments')
+    expect(counts.stdout).toContain('stored 1 deployment')
   })
 
   test('JSON arrays report the line each element starts on', () => {
@@ -270,12 +270,19 @@ describe('engops ingest git', () => {
         GIT_COMMITTER_EMAIL: 'r@x',
       },
     })
-    const summary = engopsJson<{ repo: string; commits: number; releases: number; unreadable: number }[]>(
+    const summary = engopsJson<{ streams: string[]; events: Record<string, number> }[]>(
       ['ingest', 'git', 'shop'],
       dir,
     )
     expect(summary).toMatchObject([
-      { repo: 'shop', commits: 2, releases: 1, unreadable: 0, incremental: false },
+      {
+        source: 'git',
+        kind: 'git',
+        streams: ['shop'],
+        events: { commit: 2, tag: 1 },
+        notes: [],
+        incremental: false,
+      },
     ])
     const rows = snapshot()
     expect(rows.commits).toEqual(

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { webhookTable } from '../src/connectors/registry.js'
+import { sourceTable, webhookTable } from '../src/connectors/registry.js'
 import { ROOT } from './helpers.js'
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -10,5 +10,9 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 describe('README', () => {
   test('the webhook table is the connector registry’s', () => {
     expect(readme).toContain(webhookTable())
+  })
+
+  test('the source table is the connector registry’s', () => {
+    expect(readme).toContain(sourceTable())
   })
 })

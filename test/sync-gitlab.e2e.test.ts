@@ -69,12 +69,83 @@ function makeFixture(shas: string[]): GitLabFixture {
     finishedAt: k === 5 ? null : at(MARCH + k * 24 * H + 12 * H + 5 * 60_000),
     updatedAt: at(MARCH + k * 24 * H + 12 * H + 5 * 60_000),
   }))
-  const pipelines = ['success', 'failed', 'canceled', 'running'].map((status, k) => ({
-    id: 4000 + k,
+  // Pipelines with their jobs: build then test (then deploy); 4004 failed its test, was retried
+  // 24 minutes later and went green, and its deploy (created with the pipeline) ran after that.
+  const M = 60_000
+  const job = (
+    id: number,
+    name: string,
+    status: string,
+    created: number,
+    start: number | null,
+    end: number | null,
+  ) => ({
+    id,
+    name,
+    stage: name,
     status,
+    createdAt: at(created),
+    startedAt: start === null ? null : at(start),
+    finishedAt: end === null ? null : at(end),
+  })
+  const day = (k: number) => MARCH + k * 24 * H
+  const pipelines = [
+    {
+      id: 4000,
+      status: 'success',
+      start: day(0),
+      updated: day(0) + 5 * M,
+      jobs: [
+        job(1, 'build', 'success', day(0), day(0) + M, day(0) + 3 * M),
+        job(2, 'test', 'success', day(0), day(0) + 3 * M, day(0) + 5 * M),
+      ],
+    },
+    {
+      id: 4001,
+      status: 'failed',
+      start: day(1),
+      updated: day(1) + 6 * M,
+      jobs: [
+        job(3, 'build', 'success', day(1), day(1) + M, day(1) + 3 * M),
+        job(4, 'test', 'failed', day(1), day(1) + 3 * M, day(1) + 6 * M),
+      ],
+    },
+    {
+      id: 4002,
+      status: 'canceled',
+      start: day(2),
+      updated: day(2) + 7 * M,
+      jobs: [
+        job(5, 'build', 'canceled', day(2), day(2) + M, day(2) + 2 * M),
+        job(6, 'test', 'canceled', day(2), null, day(2) + 2 * M),
+      ],
+    },
+    {
+      id: 4003,
+      status: 'running',
+      start: day(3),
+      updated: day(3) + 8 * M,
+      jobs: [job(7, 'build', 'running', day(3), day(3) + M, null)],
+    },
+    {
+      id: 4004,
+      status: 'success',
+      start: day(4),
+      updated: day(4) + 42 * M,
+      jobs: [
+        job(11, 'build', 'success', day(4), day(4) + M, day(4) + 3 * M),
+        job(12, 'test', 'failed', day(4), day(4) + 3 * M, day(4) + 6 * M),
+        job(13, 'deploy', 'success', day(4), day(4) + 40 * M, day(4) + 42 * M),
+        job(14, 'test', 'success', day(4) + 30 * M, day(4) + 31 * M, day(4) + 38 * M),
+      ],
+    },
+  ].map((p) => ({
+    id: p.id,
+    status: p.status,
     ref: 'main',
-    createdAt: at(MARCH + k * 24 * H),
-    updatedAt: at(MARCH + k * 24 * H + (5 + k) * 60_000),
+    createdAt: at(p.start),
+    updatedAt: at(p.updated),
+    jobs: p.jobs,
   }))
   const incidents = [
     {
@@ -134,17 +205,29 @@ function fixtureEvents(f: GitLabFixture): object[] {
         finishedAt: d.finishedAt,
         sha: d.sha,
       })),
-    ...f.pipelines
-      .filter((p) => p.status !== 'running')
-      .map((p) => ({
+    // Worked out by hand from the jobs above: queued when the pipeline (or the retry) was
+    // created, started with its first job, finished with its last; 4004's first attempt failed.
+    ...[
+      [4000, 1, 'success', 0, 0, 1, 5],
+      [4001, 1, 'failure', 1, 0, 1, 6],
+      [4002, 1, 'cancelled', 2, 0, 1, 2],
+      [4004, 1, 'failure', 4, 0, 1, 6],
+      [4004, 2, 'success', 4, 30, 31, 42],
+    ].map(([id, attempt, result, day, queued, started, finished]) => {
+      const minute = (m: number) =>
+        new Date(Date.parse('2025-03-01T00:00:00Z') + (day as number) * 86_400_000 + m * 60_000).toISOString()
+      return {
         type: 'pipeline_run',
-        id: String(p.id),
+        id: String(id),
+        attempt,
         repo: 'payments',
-        workflow: p.ref,
-        result: p.status === 'success' ? 'success' : p.status === 'failed' ? 'failure' : 'cancelled',
-        startedAt: p.createdAt,
-        finishedAt: p.updatedAt,
-      })),
+        workflow: 'main',
+        result,
+        queuedAt: minute(queued as number),
+        startedAt: minute(started as number),
+        finishedAt: minute(finished as number),
+      }
+    }),
     ...f.incidents.map((i) => ({
       type: 'incident',
       id: `payments#${i.iid}`,
@@ -195,7 +278,7 @@ describe('engops sync from GitLab', () => {
     expect(summary?.error).toBeNull()
     // 10 merge requests over three pages; 5 deployments ended (one still running); 3 pipelines
     // ended (one running); 2 incidents.
-    expect(summary?.events).toEqual({ pull_request: 10, deployment: 5, pipeline_run: 3, incident: 2 })
+    expect(summary?.events).toEqual({ pull_request: 10, deployment: 5, pipeline_run: 5, incident: 2 })
     expect((Date.now() - started) / 1000).toBeGreaterThan(1.5)
     expect(standIn.requests.filter((r) => r.includes('/merge_requests?'))).toHaveLength(3)
   })
@@ -250,11 +333,13 @@ describe('engops sync from GitLab', () => {
       'engops.yaml:3: sources[0].repositories[0]: expected owner/name, e.g. acme/shop',
     )
     expect(result.stderr).toContain(
-      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: github, gitlab)',
+      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: git, files, github, gitlab)',
     )
     expect(result.stderr).toContain('engops.yaml:5: sources[2]: unknown field "tokn"')
     const schema = JSON.parse(engops(['schema'], dir).stdout)
     expect(schema.properties.sources.items.oneOf.map((o: { title: string }) => o.title)).toEqual([
+      'git source',
+      'Event files source',
       'GitHub source',
       'GitLab source',
     ])

@@ -11,14 +11,15 @@ import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine, ROLE_IDS } from '../engine/engine.js'
 import { familySummary, METRIC_FAMILIES, type MetricFamily } from '../engine/families.js'
+import { filesSource, gitSource } from '../engine/ingest.js'
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
+import { describeCounts, describeGitIngest, ingestOne, ingestWithProgress } from './ingest-view.js'
 import { renderKpis, renderScorecard } from './kpi-view.js'
 import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
 import { registerPeopleCommand } from './people-command.js'
-import { ProgressBar } from './progress.js'
 import { registerReportCommand } from './report-command.js'
 import { registerServerCommands } from './server-commands.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
@@ -75,7 +76,9 @@ export function buildProgram(): Command {
 
   const ingest = program
     .command('ingest')
-    .description('load data into the store (each run is one transaction)')
+    .description(
+      'load git history or event files into the store (each batch one transaction; a rerun stores nothing twice)',
+    )
 
   ingest
     .command('git <paths...>')
@@ -83,29 +86,13 @@ export function buildProgram(): Command {
     .option('--repo <name>', 'repository name (default: the directory name)')
     .option('--json', 'print the summary as JSON')
     .action(async (paths: string[], options: { repo?: string; json?: boolean }, command: Command) => {
+      if (options.repo && paths.length > 1)
+        throw new EngopsError('USAGE', '--repo names one repository; give one path with it')
       await withEngine(command, async (engine) => {
-        const bar = new ProgressBar('reading commits')
-        const summaries = await engine.ingestGit(paths, {
-          repo: options.repo,
-          countFirst: bar.enabled,
-          onProgress: (done, total) => bar.update(done, total),
-        })
-        bar.done()
+        const sources = paths.map((path) => gitSource(path, { repo: options.repo }))
+        const summaries = await ingestWithProgress(engine, sources)
         if (options.json) return json(summaries)
-        for (const s of summaries) {
-          const unknown = s.authors.filter((author) => !engine.identities.personOf(author))
-          const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? ', …' : '')
-          const notes = [
-            s.unreadable > 0 ? `${s.unreadable} stored without line counts (unreadable objects)` : '',
-            unknown.length > 0
-              ? `${unknown.length} of ${s.authors.length} authors are not people in the org file (${shown}; engops people suggest drafts their entries)`
-              : '',
-          ].filter(Boolean)
-          const extra = notes.map((note) => `; ${note}`).join('')
-          out(
-            `${s.repo}: ${formatCount(s.commits)} ${s.incremental ? 'new ' : ''}commits, ${s.releases} tags${extra}`,
-          )
-        }
+        for (const s of summaries) out(describeGitIngest(s))
       })
     })
 
@@ -116,11 +103,10 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (files: string[], options: { source?: string; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
-        const summary = await engine.ingestEvents(files, options.source)
+        const summary = await ingestOne(engine, filesSource(files, options.source))
         if (options.json) return json(summary)
-        const other = Object.entries(summary.other).map(([type, n]) => `, ${n} ${type}`)
         out(
-          `stored ${summary.deployments} deployments, ${summary.incidents} incidents, ${summary.pullRequests} pull requests, ${summary.commits} commits${other.join('')} from ${files.length} file${files.length === 1 ? '' : 's'}`,
+          `stored ${describeCounts(summary.events)} from ${files.length} file${files.length === 1 ? '' : 's'}`,
         )
       })
     })
@@ -139,9 +125,11 @@ export function buildProgram(): Command {
       ) => {
         await withEngine(command, async (engine) => {
           engine.resolveScope({ service: options.service })
-          const result = await engine.ingestTags(path, options)
+          const releaseTags = { service: options.service, pattern: options.pattern }
+          const s = await ingestOne(engine, gitSource(path, { repo: options.repo, releaseTags }))
+          const commits = s.events.commit ?? 0
           out(
-            `${result.git.repo}: ${formatCount(result.git.commits)} new commits; ${result.deployments} tags matching "${options.pattern}" as deployments of ${options.service}`,
+            `${s.streams[0]}: ${formatCount(commits)} new commits; ${s.events.deployment ?? 0} tags matching "${options.pattern}" as deployments of ${options.service}`,
           )
         })
       },
@@ -294,11 +282,8 @@ export function buildProgram(): Command {
         const engine = await Engine.open({ config: demo.configFile, db })
         try {
           const summary = await engine.ingestEvents(demo.eventFiles, 'demo')
-          const other = Object.entries(summary.other)
-            .map(([type, n]) => `${formatCount(n)} ${type}`)
-            .join(', ')
           process.stderr.write(
-            `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${formatCount(summary.commits)} commits, ${formatCount(summary.pullRequests)} pull requests, ${formatCount(summary.deployments)} deployments, ${formatCount(summary.incidents)} incidents; ${other}\n`,
+            `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${describeCounts(summary.events)}\n`,
           )
           if (options.quiet) return
           const answer = await engine.dora({ now: demo.now })

@@ -30,6 +30,16 @@ export class ProgressBar {
     this.drawn = true
   }
 
+  /** A line of text instead of a bar (a connector says what it reads), throttled the same way. */
+  text(line: string): void {
+    if (!this.enabled) return
+    const now = Date.now()
+    if (now - this.lastDraw < 100) return
+    this.lastDraw = now
+    this.stream.write(`\r\x1b[2K${line.slice(0, (this.stream.columns || 160) - 1)}`)
+    this.drawn = true
+  }
+
   done(): void {
     if (this.drawn) this.stream.write('\r\x1b[2K')
     this.drawn = false

@@ -9,6 +9,7 @@
  * validated by the event schemas before it is stored.
  */
 import { z } from 'zod'
+import type { RawRecord } from '../model/event-text.js'
 import type { Incident } from '../model/types.js'
 
 // Provider payloads are untyped JSON; every field read from them is validated afterwards by the event schemas.
@@ -46,12 +47,20 @@ export interface WebhookPart {
   map: (payload: Json, headers: Headers, org: OrgView) => Mapped | Promise<Mapped>
 }
 
-/** One batch of a sync: events of one stream (a repository's pull requests, …) and its new cursor. */
+/**
+ * One batch of a sync: events of one stream (a repository's pull requests, …) and its new cursor,
+ * validated and stored in one transaction.
+ */
 export interface SyncBatch {
   stream: string
-  events: Record<string, unknown>[]
+  /** Events as the connector mapped them; an invalid one is named by source, stream and position. */
+  events?: Record<string, unknown>[]
+  /** Or records read from files, named by their file and line when invalid. */
+  records?: readonly RawRecord[]
   /** Stored with the batch's events in one transaction; null leaves the stream's cursor as it was. */
   cursor: string | null
+  /** What the user should know of this batch (commits stored without line counts, …). */
+  notes?: string[]
 }
 
 export interface SyncContext<Options> {
@@ -64,6 +73,10 @@ export interface SyncContext<Options> {
   env: NodeJS.ProcessEnv
   /** A line for the terminal's progress display. */
   progress: (text: string) => void
+  /** Whether progress is shown: worth a costly count first (a total to show) only then. */
+  showsProgress: boolean
+  /** The directory relative paths of the source entry are resolved against. */
+  baseDir: string
   org: OrgView
 }
 
@@ -72,9 +85,13 @@ export interface Connector<Options = Record<string, never>> {
   title: string
   /** What it reads, for the README's source table. */
   reads: string
+  /** What access it needs (a token and its scopes, a path), for the README's source table. */
+  access: string
   /** The options of its `sources:` entry besides `id` and `kind`. */
   options?: z.ZodType<Options>
   sync?: (ctx: SyncContext<Options>) => AsyncIterable<SyncBatch>
+  /** Fails fast, before anything is read, on what can be checked locally (a missing path). */
+  check?: (ctx: SyncContext<Options>) => Promise<void>
   webhook?: WebhookPart
 }
 

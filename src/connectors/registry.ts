@@ -3,6 +3,8 @@
  * the `sources:` schema and the README's source table all come from it.
  */
 import type { Connector } from './connector.js'
+import { files } from './files/index.js'
+import { git } from './git/index.js'
 import { github } from './github/index.js'
 import { gitlab } from './gitlab/index.js'
 import { opsgenie } from './opsgenie/index.js'
@@ -10,7 +12,7 @@ import { pagerduty } from './pagerduty/index.js'
 
 // Each connector declares its own options type; the registry holds them side by side.
 // biome-ignore lint/suspicious/noExplicitAny: the list is heterogeneous by design
-export const CONNECTORS: readonly Connector<any>[] = [github, gitlab, pagerduty, opsgenie]
+export const CONNECTORS: readonly Connector<any>[] = [git, files, github, gitlab, pagerduty, opsgenie]
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export function connectorOf(kind: string): Connector<any> | undefined {
@@ -32,4 +34,15 @@ export function webhookTable(): string {
   return ['| route | secret (environment) | authenticity | events used |', '|---|---|---|---|', ...rows].join(
     '\n',
   )
+}
+
+/** The README's source table, made from the registry (a test keeps the README equal to it). */
+export function sourceTable(): string {
+  const rows = CONNECTORS.map((c) => {
+    const how = [c.sync ? '`engops sync`' : '', c.webhook ? `webhook \`/webhooks/${c.kind}\`` : '']
+      .filter(Boolean)
+      .join(', ')
+    return `| \`${c.kind}\` | ${how} | ${c.reads} | ${c.access} |`
+  })
+  return ['| kind | read by | what it reads | access |', '|---|---|---|---|', ...rows].join('\n')
 }

@@ -5,17 +5,10 @@
  */
 import { dirname, join, resolve } from 'node:path'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
-import type { Headers, Json, OrgView } from '../connectors/connector.js'
+import type { Headers, Json, OrgView, SyncBatch } from '../connectors/connector.js'
+import { DEFAULT_EVENT_SOURCE } from '../connectors/files/index.js'
 import { CONNECTORS, connectorOf } from '../connectors/registry.js'
-import { parseEventText, readEventFile } from '../ingest/event-file.js'
-import {
-  DEFAULT_EVENT_SOURCE,
-  type EventIngestSummary,
-  toRecords,
-  writeEventBatch,
-} from '../ingest/events.js'
-import { type GitIngestOptions, type GitIngestSummary, ingestGitRepository } from '../ingest/git.js'
-import { ingestReleaseTags, type TagIngestOptions } from '../ingest/tags.js'
+import { type EventIngestSummary, toRecords, writeEventBatch } from '../ingest/events.js'
 import { type BenchmarkProfile, benchmarkProfile, type DoraMetric, type Tier } from '../metrics/benchmarks.js'
 import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
 import {
@@ -34,6 +27,7 @@ import { KPI_CATALOG, type Target } from '../metrics/kpi-catalog.js'
 import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
 import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError } from '../model/errors.js'
+import { parseEventText, validateEvents } from '../model/event-text.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { DAY, HOUR } from '../model/time.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
@@ -47,6 +41,7 @@ import {
 } from '../operating/scorecards.js'
 import { Store, type StoreWriter } from '../store/store.js'
 import { IdentityResolver } from './identity.js'
+import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
 import { createToken, type TokenRole, verifyToken } from './tokens.js'
 
@@ -172,11 +167,9 @@ export class Engine {
     await this.store.close()
   }
 
-  /** Reads and validates every file first, then writes them all in one transaction. */
-  async ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
-    const parsed = files.flatMap((file) => readEventFile(file))
-    const batch = toRecords(parsed, source)
-    return this.writeData((writer) => writeEventBatch(writer, batch))
+  /** Event files through the files connector: all read and validated, then stored in one transaction. */
+  ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<IngestSummary> {
+    return ingestSource(this, filesSource(files, source), { since: 0, baseDir: process.cwd() })
   }
 
   /** Events given as text (NDJSON or JSON) rather than files, e.g. a check-in from the CLI. */
@@ -186,20 +179,18 @@ export class Engine {
   }
 
   /**
-   * One batch a source's sync read: validated like any event file (a name says where it came
-   * from) and written in one transaction with the stream's new cursor, if it moved.
+   * One batch a connector read: validated like any event file (its records by file and line, its
+   * events by source, stream and position) and written in one transaction with the stream's new
+   * cursor, if it moved. Events that name no source are stored under the connector's kind.
    */
-  async ingestSynced(
-    source: { id: string; kind: string },
-    batch: { stream: string; events: readonly Record<string, unknown>[]; cursor: string | null },
-  ): Promise<void> {
-    const records = toRecords(
-      parseEventText(JSON.stringify(batch.events), `${source.id} (${batch.stream})`),
-      source.kind,
-    )
-    await this.writeData(async (writer) => {
-      await writeEventBatch(writer, records)
+  async writeBatch(source: { id: string; kind: string }, batch: SyncBatch): Promise<EventIngestSummary> {
+    const name = `${source.id} (${batch.stream})`
+    const raw = batch.records ?? (batch.events ?? []).map((value, i) => ({ file: name, line: i + 1, value }))
+    const records = toRecords(validateEvents(raw), source.kind)
+    return this.writeData(async (writer) => {
+      const summary = await writeEventBatch(writer, records)
       if (batch.cursor !== null) await writer.setSyncCursor(source.id, batch.stream, batch.cursor, Date.now())
+      return summary
     })
   }
 
@@ -272,37 +263,13 @@ export class Engine {
       return { status: 'ignored', delivery, why: mapped.ignored ?? 'nothing to store' }
     if (await this.store.hasDelivery(kind, delivery))
       return { status: 'stored', delivery, duplicate: true, stored: 0 }
-    const batch = toRecords(parseEventText(JSON.stringify(mapped.events), `${kind} webhook`), kind)
+    const raw = mapped.events.map((value, i) => ({ file: `${kind} webhook`, line: i + 1, value }))
+    const batch = toRecords(validateEvents(raw), kind)
     await this.writeData(async (writer) => {
       await writeEventBatch(writer, batch)
       await writer.recordDelivery(kind, delivery, Date.now(), mapped.events.length)
     })
     return { status: 'stored', delivery, duplicate: false, stored: mapped.events.length }
-  }
-
-  async ingestGit(paths: readonly string[], options: GitIngestOptions = {}): Promise<GitIngestSummary[]> {
-    if (options.repo && paths.length > 1) {
-      throw new EngopsError('USAGE', '--repo names one repository; give one path with it')
-    }
-    return this.writeData(async (writer) => {
-      const summaries: GitIngestSummary[] = []
-      for (const path of paths) {
-        summaries.push(await ingestGitRepository(writer, path, options))
-      }
-      return summaries
-    })
-  }
-
-  /** Release tags as deployments; the repository's history is ingested too, for lead time. */
-  async ingestTags(
-    path: string,
-    options: TagIngestOptions & GitIngestOptions,
-  ): Promise<{ git: GitIngestSummary; deployments: number }> {
-    return this.writeData(async (writer) => {
-      const git = await ingestGitRepository(writer, path, options)
-      const tags = await ingestReleaseTags(writer, path, options)
-      return { git, deployments: tags.deployments }
-    })
   }
 
   resolveScope(query: { team?: string; service?: string }): Scope {

@@ -4,11 +4,12 @@
  * (a refused token, an unknown repository, data the event schemas reject) stops with a message
  * naming it, nothing of its failed batch stored, and the other sources go on.
  */
-import { connectorOf } from '../connectors/registry.js'
+import { dirname } from 'node:path'
 import { orgDate, parseBoundary } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { DAY } from '../model/time.js'
 import type { Engine } from './engine.js'
+import { emptySummary, type IngestSummary, ingestSource } from './ingest.js'
 
 export interface SyncOptions {
   /** One source by id; default every source. */
@@ -20,12 +21,8 @@ export interface SyncOptions {
   now?: number
 }
 
-export interface SyncSummary {
-  source: string
-  kind: string
-  /** Events stored, by type. */
-  events: Record<string, number>
-  batches: number
+export interface SyncSummary extends IngestSummary {
+  /** Why the source stopped, if it did; what its earlier batches stored stays stored. */
   error: string | null
 }
 
@@ -51,35 +48,23 @@ export async function syncSources(engine: Engine, options: SyncOptions = {}): Pr
     throw new EngopsError('USAGE', `--since "${options.since}" is not a date (YYYY-MM-DD)`)
   const summaries: SyncSummary[] = []
   for (const entry of sources) {
-    const connector = connectorOf(entry.kind)
-    const summary: SyncSummary = { source: entry.id, kind: entry.kind, events: {}, batches: 0, error: null }
+    const summary: SyncSummary = { ...emptySummary(entry), error: null }
     summaries.push(summary)
-    if (!connector?.sync || !connector.options) {
-      summary.error = `no connector syncs "${entry.kind}"`
-      continue
-    }
-    const { id, kind, ...rest } = entry
-    const source = { id, kind, ...connector.options.parse(rest) }
-    const sourceSince = (source as { since?: string | Date }).since
+    const sourceSince = (entry as { since?: string | Date }).since
     const since =
       commandSince ?? (sourceSince === undefined ? now - DEFAULT_LOOKBACK : orgDate(sourceSince, zone))
-    const cursors = await engine.store.syncCursors(id)
     try {
-      for await (const batch of connector.sync({
-        source,
-        since,
-        cursorOf: async (stream) => cursors.get(stream),
-        env: options.env ?? process.env,
-        progress: (line) => options.progress?.(`${id}: ${line}`),
-        org: engine.orgView(),
-      })) {
-        await engine.ingestSynced({ id, kind }, batch)
-        summary.batches++
-        for (const event of batch.events) {
-          const type = String(event.type)
-          summary.events[type] = (summary.events[type] ?? 0) + 1
-        }
-      }
+      await ingestSource(
+        engine,
+        entry,
+        {
+          since,
+          baseDir: dirname(engine.config.file),
+          ...(options.progress ? { progress: options.progress } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        },
+        summary,
+      )
     } catch (error) {
       if (!(error instanceof EngopsError)) throw error
       summary.error = [error.message, ...error.details.map(formatDetail)].join('\n  ')

@@ -2,12 +2,11 @@
  * `engops ingest events`: event files into the store. All files of one call are read and
  * validated before anything is written, and the write is one transaction.
  */
-import type { RecordEvent } from '../model/events.js'
-import type { Commit, CommitFile, Deployment, Incident, PullRequest } from '../model/types.js'
-import type { StoredRecord, StoreWriter } from '../store/store.js'
-import type { ParsedEvent } from './event-file.js'
 
-export const DEFAULT_EVENT_SOURCE = 'events'
+import type { ParsedEvent } from '../model/event-text.js'
+import type { RecordEvent } from '../model/events.js'
+import type { Commit, CommitFile, Deployment, Incident, PullRequest, Release } from '../model/types.js'
+import type { StoredRecord, StoreWriter } from '../store/store.js'
 
 type WithExtra<T> = T & { extra: Record<string, unknown> }
 
@@ -17,6 +16,7 @@ export interface EventBatch {
   pullRequests: WithExtra<PullRequest>[]
   commits: { source: string; commit: WithExtra<Commit> }[]
   commitFiles: CommitFile[]
+  releases: Release[]
   records: StoredRecord[]
 }
 
@@ -62,13 +62,15 @@ function recordKey(event: RecordEvent): { id: string; at: number; scope: string 
   }
 }
 
-export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAULT_EVENT_SOURCE): EventBatch {
+/** `defaultSource`: the source of events that name none. */
+export function toRecords(parsed: readonly ParsedEvent[], defaultSource: string): EventBatch {
   const batch: EventBatch = {
     deployments: [],
     incidents: [],
     pullRequests: [],
     commits: [],
     commitFiles: [],
+    releases: [],
     records: [],
   }
   for (const { event, extra } of parsed) {
@@ -159,9 +161,16 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource = DEFAUL
             extra,
           },
         })
-        for (const path of event.files) {
-          batch.commitFiles.push({ repo: event.repo, sha: event.sha, path, additions: null, deletions: null })
+        for (const file of event.files) {
+          batch.commitFiles.push(
+            typeof file === 'string'
+              ? { repo: event.repo, sha: event.sha, path: file, additions: null, deletions: null }
+              : { repo: event.repo, sha: event.sha, ...file },
+          )
         }
+        break
+      case 'tag':
+        batch.releases.push({ repo: event.repo, name: event.name, sha: event.sha, taggedAt: event.at })
         break
       default: {
         const { source: _source, ...fields } = event
@@ -198,8 +207,10 @@ export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): P
   }
   for (const [source, commits] of bySource) await writer.upsertCommits(source, commits)
   await writer.upsertCommitFiles(batch.commitFiles)
+  await writer.upsertReleases(batch.releases)
   await writer.upsertRecords(batch.records)
   const other: Record<string, number> = {}
+  if (batch.releases.length > 0) other.tag = batch.releases.length
   for (const record of batch.records) other[record.type] = (other[record.type] ?? 0) + 1
   return {
     other,

@@ -168,6 +168,12 @@ export const pullRequestEvent = z.looseObject({
   labels: cellList(text).default([]),
 })
 
+const commitFile = z.strictObject({
+  path: text,
+  additions: count.nullable().default(null),
+  deletions: count.nullable().default(null),
+})
+
 export const commitEvent = z.looseObject({
   ...base,
   type: z.literal('commit'),
@@ -181,7 +187,18 @@ export const commitEvent = z.looseObject({
   committedAt: isoTime,
   additions: count.optional(),
   deletions: count.optional(),
-  files: cellList(text).default([]),
+  /** Paths changed, or `{path, additions, deletions}` with the file's line counts. */
+  files: cellList(z.union([text, commitFile])).default([]),
+})
+
+/** A tag of a repository: its name, the commit it points at and when it was made. */
+export const tagEvent = z.looseObject({
+  ...base,
+  type: z.literal('tag'),
+  repo: text,
+  name: text,
+  sha: text,
+  at: isoTime,
 })
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month like 2025-03')
@@ -401,6 +418,7 @@ export const eventSchemas = {
   incident: incidentEvent,
   pull_request: pullRequestEvent,
   commit: commitEvent,
+  tag: tagEvent,
   work_item: workItemEvent,
   sprint: sprintEvent,
   survey_response: surveyResponseEvent,
@@ -437,7 +455,10 @@ export type CommitEvent = z.output<typeof commitEvent>
 export type EngopsEvent = { [K in EventType]: z.output<(typeof eventSchemas)[K]> }[EventType]
 
 /** Event types kept in the generic record table (everything but the DORA core). */
-export type RecordEventType = Exclude<EventType, 'deployment' | 'incident' | 'pull_request' | 'commit'>
+export type RecordEventType = Exclude<
+  EventType,
+  'deployment' | 'incident' | 'pull_request' | 'commit' | 'tag'
+>
 export type RecordEvent = Extract<EngopsEvent, { type: RecordEventType }>
 
 export const eventTypes = Object.keys(eventSchemas) as EventType[]

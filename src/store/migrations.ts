@@ -168,6 +168,27 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0006_git_tips_as_cursors': {
+    async up(db: AnyDb) {
+      // `ingest git` kept the ref tips it read under ingest_state "git:<repo>:tips"; the git
+      // connector keeps them as the cursor of source "git", stream <repo>. Move them, so a store
+      // made before does not read every repository again.
+      const rows = await db
+        .selectFrom('ingest_state')
+        .select(['key', 'value'])
+        .where('key', 'like', 'git:%:tips')
+        .execute()
+      for (const row of rows as { key: string; value: string }[]) {
+        const repo = row.key.slice('git:'.length, -':tips'.length)
+        await db
+          .insertInto('sync_cursors')
+          .values({ source: 'git', stream: repo, cursor: row.value, updated_at: Date.now() })
+          .onConflict((c) => c.columns(['source', 'stream']).doNothing())
+          .execute()
+      }
+      await db.deleteFrom('ingest_state').where('key', 'like', 'git:%:tips').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { Deployment } from '../model/types.js'
 import { Store } from './store.js'
@@ -82,4 +83,19 @@ test('reopening a file store keeps its data and re-runs no migration', async () 
   const second = await Store.open(file)
   expect(await second.write((w) => w.readState('answer'))).toEqual({ value: 42 })
   await second.close()
+})
+
+test('a store made before the git connector keeps its repositories incremental (0006)', async () => {
+  const file = join(dir, 'tips.db')
+  const store = await Store.open(file)
+  await store.write((w) => w.setState('git:shop:tips', ['abc123', 'def456']))
+  await store.close()
+  // Make the file look as it did before migration 0006 ran, with the tips where ingest git kept them.
+  const raw = new Database(file)
+  raw.prepare("DELETE FROM kysely_migration WHERE name = '0006_git_tips_as_cursors'").run()
+  raw.close()
+  const reopened = await Store.open(file)
+  expect(await reopened.syncCursors('git')).toEqual(new Map([['shop', '["abc123","def456"]']]))
+  expect(await reopened.write((w) => w.readState('git:shop:tips'))).toBeUndefined()
+  await reopened.close()
 })

@@ -8,7 +8,9 @@ export const github: Connector<GitHubOptions> = {
   kind: 'github',
   title: 'GitHub',
   reads:
-    'sync: pull requests with reviews and commits (GraphQL), deployments with statuses, Actions runs (every attempt), releases, labelled issues as incidents; webhooks: pull requests, pushes, deployment statuses, workflow runs, releases',
+    'pull requests with author, created / merged / closed times, merge commit, head sha, commit shas (so squash merges attribute), reviews, line counts, draft flag and labels — through GraphQL, 49 per query; GitHub Deployments with their final status; Actions workflow runs with every attempt (a failure retried green is a flaky run); releases; issues with the incident label',
+  access:
+    "a fine-grained token with read access to the repositories' contents, pull requests, deployments, actions, issues and metadata (a classic token: `repo`; for `org:` also `read:org`)",
   options: githubOptions,
   sync: syncGitHub,
   webhook: {

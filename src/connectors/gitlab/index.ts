@@ -8,7 +8,8 @@ export const gitlab: Connector<GitLabOptions> = {
   kind: 'gitlab',
   title: 'GitLab',
   reads:
-    'sync: merge requests with their commits and notes (approvals as reviews), deployments, pipelines, releases, incident issues; webhooks: merge requests, pushes, pipelines, deployments',
+    "merge requests (updated since the cursor) with their notes as reviews (an approval is GitLab's system note \"approved this merge request\", other people's comments are comments) and, for merged ones, their commits; deployments per environment (success / failed); pipelines with their jobs, every retry an attempt; releases; incident issues with GitLab's severity (critical → SEV-1 … low → SEV-4)",
+  access: 'a personal, group or project access token with `read_api`',
   options: gitlabOptions,
   sync: syncGitLab,
   webhook: {

@@ -18,6 +18,7 @@ import {
   type SyncContext,
   sinceOption,
 } from '../connector.js'
+import { pipelineAttempts } from './attempts.js'
 import { type GitLabClient, gitlabClient } from './client.js'
 import { pipelineResult } from './webhook.js'
 
@@ -228,22 +229,27 @@ async function* pipelines(
     updated_after: since,
   })) {
     newest = newestOf(list, newest)
-    const events = list.flatMap((p) => {
+    const events: Json[] = []
+    for (const p of list) {
       const result = pipelineResult(p.status)
-      if (!result) return []
-      return [
-        {
+      if (!result) continue
+      // One request a pipeline: its jobs, retried ones included, give its attempts and times.
+      const jobs: Json[] = []
+      for await (const page of client.pages(`/projects/${project.id}/pipelines/${p.id}/jobs`, {
+        include_retried: 'true',
+      }))
+        jobs.push(...page)
+      for (const attempt of pipelineAttempts(p, jobs, result))
+        events.push({
           type: 'pipeline_run',
           source: SOURCE,
           id: String(p.id),
           repo: project.repo,
           workflow: p.name ?? p.ref ?? 'pipeline',
-          result,
-          startedAt: isoTime(p.created_at),
-          finishedAt: isoTime(p.updated_at),
-        },
-      ]
-    })
+          ...attempt,
+        })
+    }
+    ctx.progress(`${project.full}: pipelines (${events.length} runs)`)
     yield { stream, events, cursor: null }
   }
   yield { stream, events: [], cursor: newest ?? since }

@@ -7,6 +7,7 @@ export const opsgenie: Connector = {
   kind: 'opsgenie',
   title: 'Opsgenie',
   reads: 'alert webhooks: create, acknowledge, close',
+  access: 'an outgoing webhook integration with a custom header holding the secret',
   webhook: {
     secretEnv: 'ENGOPS_OPSGENIE_TOKEN',
     proof: '`X-Engops-Webhook-Token` (set as a custom header)',

@@ -7,6 +7,7 @@ export const pagerduty: Connector = {
   kind: 'pagerduty',
   title: 'PagerDuty',
   reads: 'V3 webhooks: incident triggered, acknowledged, resolved, reopened',
+  access: 'a webhook subscription (V3) with its signing secret',
   webhook: {
     secretEnv: 'ENGOPS_PAGERDUTY_SECRET',
     proof: '`X-PagerDuty-Signature` (`v1=` HMAC-SHA256; any of several)',

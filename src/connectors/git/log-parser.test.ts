@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { GitLogParser, type ParsedCommit, unquotePath } from './git-log-parser.js'
+import { GitLogParser, type ParsedCommit, unquotePath } from './log-parser.js'
 
 const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 40, maxLength: 40 })
 const safeText = fc.string({ unit: fc.constantFrom(...'abcdefgh XYZ.-_@éü'), minLength: 1, maxLength: 20 })

@@ -1,13 +1,12 @@
 /**
- * Reads event files: NDJSON (one JSON object per line), a JSON array (or one object), or CSV
+ * The event text formats: NDJSON (one JSON object per line), a JSON array (or one object), or CSV
  * with a `type` column. Every record is validated against its type's schema; all problems are
- * collected with their line and field, and a file with any problem yields no events at all.
+ * collected with their file, line and field, and a text with any problem yields no events at all.
+ * Pure: reading files is the `files` connector's job.
  */
-import { readFileSync } from 'node:fs'
-import { extname } from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
-import { type EngopsEvent, type EventType, eventSchemas, eventTypes, knownFields } from '../model/events.js'
+import { EngopsError, type ErrorDetail, formatPath } from './errors.js'
+import { type EngopsEvent, type EventType, eventSchemas, eventTypes, knownFields } from './events.js'
 
 export interface ParsedEvent {
   line: number
@@ -16,7 +15,9 @@ export interface ParsedEvent {
   extra: Record<string, unknown>
 }
 
-interface RawRecord {
+/** One record of a text before validation, and where it was written. */
+export interface RawRecord {
+  file: string
   line: number
   value: unknown
 }
@@ -24,42 +25,55 @@ interface RawRecord {
 /** At most this many problems are listed; the count says how many there were. */
 const MAX_REPORTED = 20
 
-export function readEventFile(file: string): ParsedEvent[] {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new EngopsError('EVENTS_INVALID', `${file}: cannot read (${(error as NodeJS.ErrnoException).code})`)
-  }
-  return parseEventText(text, file)
-}
-
 export function parseEventText(text: string, file: string): ParsedEvent[] {
   const problems: ErrorDetail[] = []
   const records = splitRecords(text, file, problems)
+  const events = validateRecords(records, problems)
+  if (problems.length > 0) throw invalid(problems)
+  return events
+}
+
+/** The records of a text, unvalidated; a syntax error is an EVENTS_INVALID error naming file and line. */
+export function splitEventText(text: string, file: string): RawRecord[] {
+  const problems: ErrorDetail[] = []
+  const records = splitRecords(text, file, problems)
+  if (problems.length > 0) throw invalid(problems)
+  return records
+}
+
+/** Validates records (of one text or several); any invalid one means none is returned. */
+export function validateEvents(records: readonly RawRecord[]): ParsedEvent[] {
+  const problems: ErrorDetail[] = []
+  const events = validateRecords(records, problems)
+  if (problems.length > 0) throw invalid(problems)
+  return events
+}
+
+function validateRecords(records: readonly RawRecord[], problems: ErrorDetail[]): ParsedEvent[] {
   const events: ParsedEvent[] = []
   for (const record of records) {
-    const parsed = validateRecord(record, file, problems)
+    const parsed = validateRecord(record, problems)
     if (parsed) events.push(parsed)
   }
-  if (problems.length > 0) {
-    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-    const shown = problems.slice(0, MAX_REPORTED)
-    const more = problems.length - shown.length
-    const suffix = more > 0 ? ` (first ${MAX_REPORTED} shown)` : ''
-    throw new EngopsError(
-      'EVENTS_INVALID',
-      `${file}: ${problems.length} invalid record${problems.length === 1 ? '' : 's'}${suffix}; nothing from this file was stored`,
-      shown,
-    )
-  }
   return events
+}
+
+function invalid(problems: ErrorDetail[]): EngopsError {
+  problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0))
+  const shown = problems.slice(0, MAX_REPORTED)
+  const more = problems.length - shown.length
+  const suffix = more > 0 ? ` (first ${MAX_REPORTED} shown)` : ''
+  const files = [...new Set(problems.map((p) => p.file))]
+  const where = files.length === 1 ? `${files[0]}: ` : `${files.length} files: `
+  const count = `${problems.length} invalid record${problems.length === 1 ? '' : 's'}`
+  const stored = files.length === 1 ? 'nothing from this file was stored' : 'nothing was stored'
+  return new EngopsError('EVENTS_INVALID', `${where}${count}${suffix}; ${stored}`, shown)
 }
 
 type Format = 'ndjson' | 'json' | 'csv'
 
 function detectFormat(text: string, file: string): Format {
-  const extension = extname(file).toLowerCase()
+  const extension = /\.[^./\\]+$/.exec(file)?.[0].toLowerCase() ?? ''
   if (extension === '.csv') return 'csv'
   if (extension === '.ndjson' || extension === '.jsonl') return 'ndjson'
   const first = text.trimStart()[0]
@@ -96,7 +110,7 @@ function splitNdjson(text: string, file: string, problems: ErrorDetail[]): RawRe
     const line = lines[i]!.trim()
     if (line === '') continue
     try {
-      records.push({ line: i + 1, value: JSON.parse(line) })
+      records.push({ file, line: i + 1, value: JSON.parse(line) })
     } catch (error) {
       problems.push({ file, line: i + 1, message: `not valid JSON (${(error as Error).message})` })
     }
@@ -116,9 +130,9 @@ function splitJson(text: string, file: string, problems: ErrorDetail[]): RawReco
     })
     return []
   }
-  if (!Array.isArray(value)) return [{ line: firstContentLine(text), value }]
+  if (!Array.isArray(value)) return [{ file, line: firstContentLine(text), value }]
   const lines = topLevelElementLines(text)
-  return value.map((element, i) => ({ line: lines[i] ?? 1, value: element }))
+  return value.map((element, i) => ({ file, line: lines[i] ?? 1, value: element }))
 }
 
 function firstContentLine(text: string): number {
@@ -178,13 +192,14 @@ function splitCsv(text: string, file: string, problems: ErrorDetail[]): RawRecor
   }
   // An empty cell means "not given", not an empty string.
   return rows.map(({ record, info }) => ({
+    file,
     line: info.lines,
     value: Object.fromEntries(Object.entries(record).filter(([, cell]) => cell.trim() !== '')),
   }))
 }
 
-function validateRecord(record: RawRecord, file: string, problems: ErrorDetail[]): ParsedEvent | undefined {
-  const { line, value } = record
+function validateRecord(record: RawRecord, problems: ErrorDetail[]): ParsedEvent | undefined {
+  const { file, line, value } = record
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push({ file, line, message: 'expected an object with a "type" field' })
     return undefined

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { EngopsError } from '../model/errors.js'
-import { eventTypes } from '../model/events.js'
-import { parseEventText } from './event-file.js'
+import { EngopsError } from './errors.js'
+import { parseEventText } from './event-text.js'
+import { eventTypes } from './events.js'
 
 const isoArb = fc
   .integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') })
@@ -82,6 +82,7 @@ describe('event files', () => {
       'incident',
       'pull_request',
       'commit',
+      'tag',
       'work_item',
       'sprint',
       'survey_response',

@@ -1,0 +1,107 @@
+/**
+ * Local git repositories: commits (with per-file line counts) and tags, read with git itself;
+ * optionally release tags as deployments of a service. `engops ingest git` and `ingest tags`
+ * and `kind: git` sources of `engops sync` all run this connector.
+ */
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import type { Connector, SyncBatch, SyncContext } from '../connector.js'
+import { commitTotals, type ParsedCommit } from './log-parser.js'
+import { checkRepository, listRefTips, repositoryName, revisionsOf, walkCommits } from './read.js'
+import { releaseTagDeployments } from './tags.js'
+
+/** Commits and tags read from git are stored under this source. */
+export const GIT_SOURCE = 'git'
+
+export const gitOptions = z.strictObject({
+  /** The repository's directory (a bare mirror works too), relative to the org file's folder. */
+  path: z.string().min(1),
+  /** The repository's name in engops (default: the directory name without `.git`). */
+  repo: z.string().min(1).optional(),
+  /** Release tags as successful deployments of a service, for teams without deployment events. */
+  releaseTags: z
+    .strictObject({
+      service: z.string().min(1),
+      pattern: z.string().min(1).default('v*'),
+      environment: z.string().min(1).default('production'),
+    })
+    .optional(),
+})
+
+export type GitOptions = z.output<typeof gitOptions>
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function commitEvent(repo: string, commit: ParsedCommit): Record<string, unknown> {
+  const totals = commit.linesUnknown ? undefined : commitTotals(commit.files)
+  return {
+    type: 'commit',
+    source: GIT_SOURCE,
+    repo,
+    sha: commit.sha,
+    parents: commit.parents,
+    author: commit.authorName || commit.authorEmail || 'unknown',
+    ...(commit.authorEmail ? { authorEmail: commit.authorEmail } : {}),
+    authoredAt: iso(commit.authoredAt),
+    committedAt: iso(commit.committedAt),
+    ...(totals ?? {}),
+    files: commit.files,
+  }
+}
+
+/**
+ * The repository's stream: commits in batches as git produces them, then its tags (and tag
+ * deployments) with the new cursor, the ref tips this walk started from. A walk cut short leaves
+ * the old cursor, so the next one reads the missing commits again (stored once: by sha).
+ */
+async function* syncGit(ctx: SyncContext<GitOptions>): AsyncGenerator<SyncBatch> {
+  const cwd = await checkRepository(resolve(ctx.baseDir, ctx.source.path), ctx.source.path)
+  const repo = repositoryName(cwd, ctx.source.repo)
+  const previous = await ctx.cursorOf(repo)
+  const previousTips: string[] = previous ? JSON.parse(previous) : []
+  const tips = await listRefTips(cwd)
+  let unreadable = 0
+  for await (const chunk of walkCommits(cwd, tips, previousTips, ctx.showsProgress)) {
+    unreadable += chunk.commits.filter((c) => c.linesUnknown).length
+    ctx.progress(
+      `${repo}: ${chunk.done.toLocaleString('en-US')}${chunk.total ? ` of ${chunk.total.toLocaleString('en-US')}` : ''} commits`,
+    )
+    yield {
+      stream: repo,
+      events: chunk.commits.map((commit) => commitEvent(repo, commit)),
+      cursor: null,
+    }
+  }
+  const tags = tips
+    .filter((tip) => tip.refname.startsWith('refs/tags/'))
+    .map((tip) => ({
+      type: 'tag',
+      source: GIT_SOURCE,
+      repo,
+      name: tip.refname.slice('refs/tags/'.length),
+      sha: tip.commit,
+      at: iso(tip.createdAt),
+    }))
+  const deployments = ctx.source.releaseTags
+    ? await releaseTagDeployments(cwd, repo, ctx.source.releaseTags)
+    : []
+  yield {
+    stream: repo,
+    events: [...tags, ...deployments],
+    cursor: JSON.stringify(revisionsOf(tips)),
+    notes: unreadable > 0 ? [`${unreadable} stored without line counts (unreadable objects)`] : [],
+  }
+}
+
+export const git: Connector<GitOptions> = {
+  check: async (ctx) => {
+    await checkRepository(resolve(ctx.baseDir, ctx.source.path), ctx.source.path)
+  },
+  kind: 'git',
+  title: 'git',
+  reads:
+    'commits of every branch and tag (not `refs/pull/*`) with per-file line counts, and tags; optionally release tags as deployments of a service (`releaseTags: {service, pattern}`)',
+  access: 'a local clone or bare mirror (`path`); nothing leaves the machine',
+  options: gitOptions,
+  sync: syncGit,
+}
