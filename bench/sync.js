@@ -3,7 +3,8 @@
 // (REST shapes of GitHub's documentation, GraphQL executed with GitHub's published schema).
 // Reports, for GraphQL (the default) and REST: requests and GraphQL points per merged pull request
 // (targets ≤ 0.05 and ≤ 3) and pull requests per second, against the stand-in's own serving rate
-// (the same GraphQL pages fetched by a bare client) as the floor, measured in this run.
+// (the same GraphQL pages fetched by a bare client) as the floor, measured in this run; and the same
+// pull requests as GitLab merge requests from the GitLab stand-in (no target: for comparison).
 //
 //   node bench/sync.js [pull-requests]     (default 2000)
 //
@@ -20,19 +21,23 @@ const root = join(here, '..')
 const cli = join(root, 'bin', 'engops.js')
 const PULLS = Number(process.argv[2] ?? 2000)
 
-// The stand-in is the tests' TypeScript module: transpiled here, beside node_modules, so it has one source.
+// The stand-ins are the tests' TypeScript modules: transpiled here, beside node_modules, so each has one source.
 const cache = join(root, 'node_modules', '.cache', 'engops-bench')
 mkdirSync(cache, { recursive: true })
-const source = readFileSync(join(root, 'test', 'github-standin.ts'), 'utf8')
-const js = ts.transpileModule(source, {
-  compilerOptions: {
-    module: ts.ModuleKind.ESNext,
-    target: ts.ScriptTarget.ES2022,
-    verbatimModuleSyntax: false,
-  },
-}).outputText
-writeFileSync(join(cache, 'github-standin.mjs'), js)
-const { startGitHub, STANDIN_TOKEN } = await import(pathToFileURL(join(cache, 'github-standin.mjs')).href)
+async function standIn(name) {
+  const source = readFileSync(join(root, 'test', `${name}.ts`), 'utf8')
+  const js = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
+  }).outputText
+  writeFileSync(join(cache, `${name}.mjs`), js)
+  return import(pathToFileURL(join(cache, `${name}.mjs`)).href)
+}
+const { startGitHub, STANDIN_TOKEN } = await standIn('github-standin')
+const { startGitLab, GITLAB_TOKEN } = await standIn('gitlab-standin')
 
 const H = 3_600_000
 const start = Date.parse('2025-03-01T00:00:00Z')
@@ -72,19 +77,45 @@ const fixture = {
 }
 const merged = fixture.pullRequests.filter((pr) => pr.mergedAt).length
 
-function project(dir, api, mode) {
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(
-    join(dir, 'engops.yaml'),
-    `org: { name: Bench }\nsources:\n  - { id: gh, kind: github, apiUrl: ${api}, api: ${mode}, tokenEnv: BENCH_TOKEN, repositories: [acme/shop], since: 2020-01-01 }\n`,
-  )
+// The same pull requests as GitLab merge requests: notes instead of reviews.
+const gitlabFixture = {
+  group: 'acme',
+  project: 'shop',
+  projectId: 7,
+  mergeRequests: fixture.pullRequests.map((pr) => ({
+    iid: pr.number,
+    author: pr.author,
+    state: pr.mergedAt ? 'merged' : 'closed',
+    createdAt: pr.createdAt,
+    updatedAt: pr.updatedAt,
+    mergedAt: pr.mergedAt,
+    closedAt: pr.mergedAt ? null : pr.updatedAt,
+    mergeSha: pr.mergeSha,
+    sha: pr.headSha,
+    draft: false,
+    labels: [],
+    commits: pr.commits,
+    notes: pr.reviews.map((r) => ({ author: r.author, createdAt: r.submittedAt, approval: true })),
+  })),
+  deployments: [],
+  pipelines: [],
+  incidents: [],
 }
 
-function syncIn(dir) {
+function project(dir, api, mode) {
+  mkdirSync(dir, { recursive: true })
+  const source =
+    mode === 'gitlab'
+      ? `{ id: gl, kind: gitlab, apiUrl: ${api}, tokenEnv: BENCH_TOKEN, projects: [acme/shop], since: 2020-01-01, incidents: false }`
+      : `{ id: gh, kind: github, apiUrl: ${api}, api: ${mode}, tokenEnv: BENCH_TOKEN, repositories: [acme/shop], since: 2020-01-01 }`
+  writeFileSync(join(dir, 'engops.yaml'), `org: { name: Bench }\nsources:\n  - ${source}\n`)
+}
+
+function syncIn(dir, token) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, 'sync', '--json'], {
       cwd: dir,
-      env: { ...process.env, BENCH_TOKEN: STANDIN_TOKEN },
+      env: { ...process.env, BENCH_TOKEN: token },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -93,7 +124,7 @@ function syncIn(dir) {
     })
     child.on('error', reject)
     child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sync exited ${code}`)),
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sync exited ${code}: ${out}`)),
     )
   })
 }
@@ -132,13 +163,16 @@ try {
   console.log(
     `${PULLS} pull requests (${merged} merged); stand-in serving rate (bare GraphQL client): ${floor.toFixed(0)} pull requests/s`,
   )
-  for (const mode of ['graphql', 'rest']) {
-    // GitHub's REST pages hold up to 100 items, as engops asks for.
-    const server = await startGitHub(fixture, { pageSize: 100 })
+  for (const mode of ['graphql', 'rest', 'gitlab']) {
+    // REST pages hold up to 100 items, as engops asks for.
+    const server =
+      mode === 'gitlab'
+        ? await startGitLab(gitlabFixture, { pageSize: 100 })
+        : await startGitHub(fixture, { pageSize: 100 })
     const dir = join(work, mode)
     project(dir, server.url, mode)
     const began = performance.now()
-    const [summary] = await syncIn(dir)
+    const [summary] = await syncIn(dir, mode === 'gitlab' ? GITLAB_TOKEN : STANDIN_TOKEN)
     const seconds = (performance.now() - began) / 1000
     const requests = server.requests.length
     const rate = summary.events.pull_request / seconds

@@ -67,6 +67,8 @@ export interface Faults {
   badGatewayAt?: number
   /** Hold every answer this long (for the kill test). */
   delayMs?: number
+  /** Pull requests whose head commit is gone (a force-push, a deleted fork): comparing them is a 404. */
+  headsGone?: number[]
   /** Items per REST page (default 5, to exercise pagination; GitHub's maximum is 100). */
   pageSize?: number
 }
@@ -80,6 +82,8 @@ export interface StandIn {
 }
 
 const PAGE = 5
+/** The main branch's tip a pull request is based on: one per pull request, so a comparison names it. */
+const baseSha = (number: number) => `ba5e${number.toString(16).padStart(36, '0')}`
 const TOKEN = 'good-token'
 
 const user = (login: string) => ({
@@ -120,7 +124,7 @@ function restPullRequest(f: Fixture, pr: FixturePullRequest, base: string) {
       sha: pr.headSha,
       user: user(f.owner),
     },
-    base: { label: `${f.owner}:main`, ref: 'main', sha: pr.headSha, user: user(f.owner) },
+    base: { label: `${f.owner}:main`, ref: 'main', sha: baseSha(pr.number), user: user(f.owner) },
     author_association: 'MEMBER',
   }
 }
@@ -323,6 +327,46 @@ export async function startGitHub(fixture: Fixture, faults: Faults = {}): Promis
         url,
         sorted.map((pr) => restPullRequest(f, pr, base)),
       )
+    }
+    const compared = new RegExp(`^${repoPath}/compare/([0-9a-f]{40})\\.\\.\\.([0-9a-f]{40})$`).exec(m)
+    if (compared) {
+      const pr = f.pullRequests.find((p) => baseSha(p.number) === compared[1])
+      if (!pr || compared[2] !== pr.headSha || faults.headsGone?.includes(pr.number))
+        return send(res, 404, { message: 'Not Found' })
+      // Two files whose counts add up to the pull request's, as GitHub's diff of the same range would.
+      const half = (n: number) => Math.floor(n / 2)
+      const file = (name: string, additions: number, deletions: number) => ({
+        sha: 'f'.repeat(40),
+        filename: name,
+        status: 'modified',
+        additions,
+        deletions,
+        changes: additions + deletions,
+        blob_url: `${base}/${f.owner}/${f.repo}/blob/${pr.headSha}/${name}`,
+        raw_url: `${base}/${f.owner}/${f.repo}/raw/${pr.headSha}/${name}`,
+        contents_url: `${base}${repoPath}/contents/${name}?ref=${pr.headSha}`,
+        patch: '@@ -1 +1 @@',
+      })
+      return send(res, 200, {
+        url: `${base}${m}`,
+        html_url: `https://github.com/${f.owner}/${f.repo}/compare/${compared[1]}...${compared[2]}`,
+        status: 'ahead',
+        ahead_by: pr.commits.length,
+        behind_by: 0,
+        total_commits: pr.commits.length,
+        base_commit: { sha: compared[1] },
+        merge_base_commit: { sha: compared[1] },
+        commits: pr.commits.slice(0, 250).map((sha) => ({
+          sha,
+          node_id: `C_${sha}`,
+          commit: { message: 'change', author: { name: pr.author, date: pr.createdAt } },
+          parents: [],
+        })),
+        files: [
+          file('src/a.ts', half(pr.additions), half(pr.deletions)),
+          file('src/b.ts', pr.additions - half(pr.additions), pr.deletions - half(pr.deletions)),
+        ],
+      })
     }
     let match = new RegExp(`^${repoPath}/pulls/(\\d+)(/reviews|/commits)?$`).exec(m)
     if (match) {

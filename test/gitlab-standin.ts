@@ -62,6 +62,8 @@ export interface GitLabFixture {
 }
 
 export interface GitLabFaults {
+  /** Items per page (default 4; GitLab's maximum, which engops asks for, is 100). */
+  pageSize?: number
   /** Answer this request number with 429 and Retry-After: 2. */
   rateLimitAt?: number
   /** Answer this request number with 502. */
@@ -69,6 +71,7 @@ export interface GitLabFaults {
 }
 
 export const GITLAB_TOKEN = 'glpat-good'
+/** Items per page unless the faults say otherwise: small, to exercise pagination. */
 const PAGE = 4
 
 const user = (username: string) => ({
@@ -88,10 +91,11 @@ export async function startGitLab(f: GitLabFixture, faults: GitLabFaults = {}) {
   }
   const paged = (res: ServerResponse, url: URL, items: unknown[]) => {
     const page = Number(url.searchParams.get('page') ?? '1')
-    const total = Math.max(1, Math.ceil(items.length / PAGE))
-    send(res, 200, items.slice((page - 1) * PAGE, page * PAGE), {
+    const size = faults.pageSize ?? PAGE
+    const total = Math.max(1, Math.ceil(items.length / size))
+    send(res, 200, items.slice((page - 1) * size, page * size), {
       'x-page': String(page),
-      'x-per-page': String(PAGE),
+      'x-per-page': String(size),
       'x-total': String(items.length),
       'x-total-pages': String(total),
       'x-next-page': page < total ? String(page + 1) : '',
@@ -115,7 +119,11 @@ export async function startGitLab(f: GitLabFixture, faults: GitLabFaults = {}) {
       )
     if (faults.badGatewayAt === n) return send(res, 502, { message: '502 Bad Gateway' })
     const project = `/api/v4/projects/${encodeURIComponent(`${f.group}/${f.project}`)}`
-    const path = url.pathname.replace(String(f.projectId), encodeURIComponent(`${f.group}/${f.project}`))
+    // A project is addressed by its id or its encoded path: both mean the same routes.
+    const path = url.pathname.replace(
+      `/projects/${f.projectId}/`,
+      `/projects/${encodeURIComponent(`${f.group}/${f.project}`)}/`,
+    )
     if (path === `${project}/merge_requests`)
       return paged(
         res,

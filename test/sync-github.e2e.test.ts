@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Store } from '../src/store/store.js'
 import { type Fixture, STANDIN_TOKEN, type StandIn, startGitHub } from './github-standin.js'
@@ -215,7 +216,7 @@ beforeAll(async () => {
   )
   fixture = makeFixture()
   // A rate-limit answer (403, reset in 2 s) and a 502 in the middle of the first sync.
-  standIn = await startGitHub(fixture, { rateLimitAt: 4, badGatewayAt: 8 })
+  standIn = await startGitHub(fixture, { rateLimitAt: 4, badGatewayAt: 8, headsGone: [11] })
   synced = project('synced', standIn.url)
 })
 afterAll(async () => {
@@ -275,17 +276,22 @@ describe('engops sync from GitHub', () => {
     expect(dora.leadTime.n).toBeGreaterThan(0)
   })
 
-  test('api: rest collects the same through REST, three requests per merged pull request', async () => {
+  test('api: rest collects the same through REST, two requests per merged pull request', async () => {
     const rest = project('rest', standIn.url, 'rest')
     const before = standIn.requests.length
     const result = await sync(rest)
     expect(result.code).toBe(0)
     const requests = standIn.requests.slice(before)
     expect(requests.filter((r) => r.startsWith('POST /graphql'))).toHaveLength(0)
-    // 45 merged of 60: reviews for each; commits and the pull request itself for the merged
-    // (#11's 120 commits take 24 pages of the stand-in's 5 instead of one).
-    const perPull = requests.filter((r) => /\/pulls\/\d+/.test(r)).length
-    expect(perPull).toBe(60 + 45 * 2 + 23)
+    // 45 merged of 60: reviews for each; for the merged, one comparison of base and head gives
+    // the commits and line counts. #11's head is gone: its comparison is a 404, so its commits
+    // (120, 24 pages of the stand-in's 5) and its own page (line counts) are read instead.
+    const perPull = requests.filter((r) => /\/pulls\/\d+/.test(r))
+    expect(perPull.filter((r) => r.includes('/reviews'))).toHaveLength(60)
+    expect(perPull.filter((r) => /\/pulls\/11\/commits/.test(r))).toHaveLength(24)
+    expect(perPull.filter((r) => /\/pulls\/11(\?|$)/.test(r))).toHaveLength(1)
+    expect(perPull).toHaveLength(60 + 24 + 1)
+    expect(requests.filter((r) => r.includes('/compare/'))).toHaveLength(45)
     for (const family of [
       ['metrics', 'dora'],
       ['metrics', 'reviews'],
@@ -294,6 +300,19 @@ describe('engops sync from GitHub', () => {
       const b = JSON.parse(engops([...family, ...PERIOD, '--json'], synced).stdout)
       expect(a, family.join(' ')).toEqual(b)
     }
+    // Line counts and commits of every merged pull request, from the comparison (or #11's own page).
+    const rows = (project: string) => {
+      const db = new Database(join(project, '.engops', 'engops.db'), { readonly: true })
+      const found = db
+        .prepare(
+          'select number, additions, deletions, commits from pull_requests where merged_at is not null order by number',
+        )
+        .all()
+      db.close()
+      return found
+    }
+    expect(rows(rest)).toHaveLength(45)
+    expect(rows(rest)).toEqual(rows(synced))
   })
 
   test('a second sync reads only what changed', async () => {

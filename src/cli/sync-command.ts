@@ -8,7 +8,8 @@ function describe(summary: SyncSummary): string {
   const counts = Object.entries(summary.events)
     .map(([type, n]) => `${n} ${type}`)
     .join(', ')
-  const head = `${summary.source} (${summary.kind}): ${counts || 'nothing new'} in ${summary.batches} batch${summary.batches === 1 ? '' : 'es'}`
+  const notes = summary.notes.map((note) => `; ${note}`).join('')
+  const head = `${summary.source} (${summary.kind}): ${counts || 'nothing new'} in ${summary.batches} batch${summary.batches === 1 ? '' : 'es'}${notes}`
   return summary.error ? `${head}\n  FAILED: ${summary.error}` : head
 }
 

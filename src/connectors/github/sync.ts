@@ -22,6 +22,7 @@ import {
   deploymentsOption,
   type Json,
   type OrgView,
+  obj,
   type SyncBatch,
   type SyncContext,
   sinceOption,
@@ -304,21 +305,14 @@ async function* pullsByRest(
     for (const pr of fresh) {
       const params = { owner: repo.owner, repo: repo.name, pull_number: pr.number, per_page: 100 }
       // Reviews for every pull request (turnaround counts open ones too); commits and line counts
-      // only for merged ones: only they ship (attribution) and only they are sized. The list has
-      // no line counts, the pull request's own page has.
-      const merged = Boolean(pr.merged_at)
-      const [reviews, commits, full] = await Promise.all([
+      // only for merged ones (only they ship and only they are sized), from one comparison.
+      const [reviews, shipped] = await Promise.all([
         client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', params),
-        merged ? client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params) : [],
-        merged
-          ? client
-              .request('GET /repos/{owner}/{repo}/pulls/{pull_number}', params)
-              .then((r) => r.data as Json)
-          : pr,
+        pr.merged_at ? commitsAndSize(client, repo, pr) : undefined,
       ])
       events.push({
-        ...pullRequestFromRest(full, repo.name),
-        commits: (commits as Json[]).map((c) => c.sha),
+        ...pullRequestFromRest({ ...pr, ...shipped?.size }, repo.name),
+        commits: shipped?.commits ?? [],
         reviews: reviewsOf(
           reviews as Json[],
           (r) => r.user?.login,
@@ -333,6 +327,54 @@ async function* pullsByRest(
     if (done) return
   }
   yield { stream, events: [], cursor: newest }
+}
+
+/** What a compare answers at most: beyond, the pull request's own lists are read instead. */
+const COMPARE_COMMITS = 250
+const COMPARE_FILES = 300
+
+/**
+ * A merged pull request's commit shas and line counts in one request: the comparison of its base
+ * and head (three dots: from their merge base, as GitHub computes the pull request's diff) lists
+ * both. Past what a comparison lists (250 commits, 300 files), or when the head is gone, the pull
+ * request's commits and its own page are read instead.
+ */
+async function commitsAndSize(
+  client: Client,
+  repo: RepoStream,
+  pr: Json,
+): Promise<{ commits: string[]; size: { additions: number; deletions: number } | undefined }> {
+  const params = { owner: repo.owner, repo: repo.name, pull_number: pr.number, per_page: 100 }
+  const base = obj(pr.base).sha
+  const head = obj(pr.head).sha
+  const compared =
+    base && head
+      ? await client
+          .request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+            owner: repo.owner,
+            repo: repo.name,
+            basehead: `${base}...${head}`,
+          })
+          .then((r) => r.data as Json)
+          .catch((error: { status?: number }) => {
+            if (error.status === 404 || error.status === 422) return undefined
+            throw error
+          })
+      : undefined
+  const listed: Json[] = compared?.commits ?? []
+  const files: Json[] = compared?.files ?? []
+  const commits =
+    compared && listed.length === compared.total_commits && listed.length < COMPARE_COMMITS
+      ? listed.map((c) => String(c.sha))
+      : (
+          (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', params)) as Json[]
+        ).map((c) => String(c.sha))
+  if (compared && files.length < COMPARE_FILES) {
+    const sum = (key: string) => files.reduce((total, file) => total + (Number(file[key]) || 0), 0)
+    return { commits, size: { additions: sum('additions'), deletions: sum('deletions') } }
+  }
+  const full = (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', params)).data as Json
+  return { commits, size: { additions: full.additions, deletions: full.deletions } }
 }
 
 async function* deployments(
