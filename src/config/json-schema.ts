@@ -8,7 +8,7 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknow
 /** Each syncing connector's `sources:` entry: its id, its kind, and its own options. */
 function sourceSchemas(): JsonSchema[] {
   return CONNECTORS.flatMap((c) => {
-    if (!c.sync || !c.options) return []
+    if (!c.read || !c.options) return []
     const options = z.toJSONSchema(c.options, { io: 'input', unrepresentable: 'any' }) as JsonSchema
     const { $schema: _, ...rest } = options
     return [

@@ -106,13 +106,13 @@ interface ReferenceProblem {
 function checkSources(org: OrgFile): ReferenceProblem[] {
   const problems: ReferenceProblem[] = []
   const ids = new Set<string>()
-  const kinds = CONNECTORS.filter((c) => c.sync).map((c) => c.kind)
+  const kinds = CONNECTORS.filter((c) => c.read).map((c) => c.kind)
   org.sources.forEach((source, i) => {
     if (ids.has(source.id))
       problems.push({ path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` })
     ids.add(source.id)
     const connector = connectorOf(source.kind)
-    if (!connector?.sync || !connector.options) {
+    if (!connector?.read || !connector.options) {
       problems.push({
         path: ['sources', i, 'kind'],
         message: `no connector syncs "${source.kind}" (kinds: ${kinds.join(', ')})`,

@@ -2,10 +2,10 @@
  * The one plug-in point for sources. A connector translates one product's data into engops events
  * and nothing else: it never writes the store (the engine does, one transaction per batch). It may
  * declare the options of its `sources:` entry (a zod schema that `engops validate` and
- * `engops schema` use), a `sync` that pulls events from the product's API with a cursor it can
- * resume from, and a `webhook` part (verify, delivery id, map). The registry (registry.ts) lists
- * them; `engops sync`, the server's `/webhooks/<kind>` routes and the README's source table are
- * driven from it. Payloads from outside are untyped JSON: every event a connector returns is
+ * `engops schema` use), a `read` that pulls events from the product (its API, a clone, files)
+ * with a cursor it can resume from, and a `webhook` part (verify, delivery id, map). The registry
+ * (registry.ts) lists them; `engops sync`, the ingest commands, the server's `/webhooks/<kind>`
+ * routes and the README's source table are driven from it. Payloads from outside are untyped JSON: every event a connector returns is
  * validated by the event schemas before it is stored.
  */
 import { z } from 'zod'
@@ -89,7 +89,7 @@ export interface Connector<Options = Record<string, never>> {
   access: string
   /** The options of its `sources:` entry besides `id` and `kind`. */
   options?: z.ZodType<Options>
-  sync?: (ctx: SyncContext<Options>) => AsyncIterable<SyncBatch>
+  read?: (ctx: SyncContext<Options>) => AsyncIterable<SyncBatch>
   /** Fails fast, before anything is read, on what can be checked locally (a missing path). */
   check?: (ctx: SyncContext<Options>) => Promise<void>
   webhook?: WebhookPart

@@ -39,7 +39,7 @@ export function webhookTable(): string {
 /** The README's source table, made from the registry (a test keeps the README equal to it). */
 export function sourceTable(): string {
   const rows = CONNECTORS.map((c) => {
-    const how = [c.sync ? '`engops sync`' : '', c.webhook ? `webhook \`/webhooks/${c.kind}\`` : '']
+    const how = [c.read ? '`engops sync`' : '', c.webhook ? `webhook \`/webhooks/${c.kind}\`` : '']
       .filter(Boolean)
       .join(', ')
     return `| \`${c.kind}\` | ${how} | ${c.reads} | ${c.access} |`

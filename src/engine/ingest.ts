@@ -68,7 +68,7 @@ export interface IngestSummary {
 // biome-ignore lint/suspicious/noExplicitAny: each connector has its own options type
 function connectorFor(entry: SourceEntry): { connector: Connector<any>; source: SourceEntry } {
   const connector = connectorOf(entry.kind)
-  if (!connector?.sync || !connector.options)
+  if (!connector?.read || !connector.options)
     throw new EngopsError('USAGE', `source "${entry.id}": no connector reads "${entry.kind}"`)
   const { id, kind, ...rest } = entry
   const parsed = connector.options.safeParse(rest)
@@ -103,12 +103,12 @@ export async function ingestSource(
   summary: IngestSummary = emptySummary(entry),
 ): Promise<IngestSummary> {
   const { connector, source } = connectorFor(entry)
-  const sync = connector.sync
-  if (!sync) throw new EngopsError('USAGE', `source "${entry.id}": no connector reads "${entry.kind}"`)
+  const read = connector.read
+  if (!read) throw new EngopsError('USAGE', `source "${entry.id}": no connector reads "${entry.kind}"`)
   const cursors = await engine.store.syncCursors(source.id)
   const authors = new Set<string>()
   const unmapped = new Set<string>()
-  const batches = sync(contextFor(engine, source, options, cursors)) as AsyncIterable<SyncBatch>
+  const batches = read(contextFor(engine, source, options, cursors)) as AsyncIterable<SyncBatch>
   for await (const batch of batches) {
     const stored = await engine.writeBatch(source, batch)
     summary.batches++

@@ -55,5 +55,5 @@ export const files: Connector<FilesOptions> = {
     'NDJSON, JSON or CSV files of any event type (see Event formats); all files of one run are stored together or not at all',
   access: 'files on disk (`paths`), e.g. an HR or cost export',
   options: filesOptions,
-  sync: syncFiles,
+  read: syncFiles,
 }

@@ -103,5 +103,5 @@ export const git: Connector<GitOptions> = {
     'commits of every branch and tag (not `refs/pull/*`) with per-file line counts, and tags; optionally release tags as deployments of a service (`releaseTags: {service, pattern}`)',
   access: 'a local clone or bare mirror (`path`); nothing leaves the machine',
   options: gitOptions,
-  sync: syncGit,
+  read: syncGit,
 }

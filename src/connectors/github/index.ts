@@ -12,7 +12,7 @@ export const github: Connector<GitHubOptions> = {
   access:
     "a fine-grained token with read access to the repositories' contents, pull requests, deployments, actions, issues and metadata (a classic token: `repo`; for `org:` also `read:org`)",
   options: githubOptions,
-  sync: syncGitHub,
+  read: syncGitHub,
   webhook: {
     secretEnv: 'ENGOPS_GITHUB_SECRET',
     proof: '`X-Hub-Signature-256` (HMAC-SHA256)',

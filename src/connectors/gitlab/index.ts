@@ -11,7 +11,7 @@ export const gitlab: Connector<GitLabOptions> = {
     "merge requests (updated since the cursor) with their notes as reviews (an approval is GitLab's system note \"approved this merge request\", other people's comments are comments) and, for merged ones, their commits; deployments per environment (success / failed); pipelines with their jobs, every retry an attempt; releases; incident issues with GitLab's severity (critical → SEV-1 … low → SEV-4)",
   access: 'a personal, group or project access token with `read_api`',
   options: gitlabOptions,
-  sync: syncGitLab,
+  read: syncGitLab,
   webhook: {
     secretEnv: 'ENGOPS_GITLAB_TOKEN',
     proof: '`X-Gitlab-Token`',
