@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CHROMIUM, requireChromium } from './browser.js'
-import { BIN, engops, tempDir } from './helpers.js'
+import { BIN, cliEnv, engops, tempDir } from './helpers.js'
 import { decodePng } from './png.js'
 
 const available = requireChromium()
@@ -50,7 +50,7 @@ describe.skipIf(!available)('the dashboard in Chromium', () => {
     if (made.code !== 0) throw new Error(made.stderr)
     server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
       cwd: demo,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: cliEnv(['serve'], demo),
     })
     const output = await new Promise<string>((resolve, reject) => {
       let text = ''

@@ -1,9 +1,12 @@
 /** Shared helpers for end-to-end tests: temporary directories, real git repositories, the real CLI. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import pg from 'pg'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const BIN = join(ROOT, 'bin', 'engops.js')
@@ -23,6 +26,73 @@ export function tempDir(prefix = 'engops-test-'): { dir: string; cleanup: () => 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
+/**
+ * The suite runs on SQLite, and on PostgreSQL when this names a database (`.ci/run` does both):
+ * then every org folder of every test gets a schema of its own in it, as a fresh SQLite file
+ * beside its engops.yaml would be.
+ */
+export const TEST_POSTGRES = process.env.ENGOPS_TEST_POSTGRES || undefined
+
+/** The store of the org file in `dir` in this run: its PostgreSQL schema, or undefined (the default SQLite file). */
+export function storeFor(dir: string): string | undefined {
+  if (!TEST_POSTGRES) return undefined
+  const url = new URL(TEST_POSTGRES)
+  url.searchParams.set('schema', schemaFor(dir))
+  return url.toString()
+}
+
+export const schemaFor = (dir: string) =>
+  `t_${createHash('sha1').update(resolve(dir)).digest('hex').slice(0, 24)}`
+
+const optionValue = (args: readonly string[], name: string) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
+/** ENGOPS_DB for a CLI run in `cwd`: the store of the org file the command reads (as engops finds it). */
+function storeEnv(args: readonly string[], cwd: string): NodeJS.ProcessEnv {
+  if (!TEST_POSTGRES || args.includes('--db')) return {}
+  const config = optionValue(args, '--config')
+  const dir =
+    args[0] === 'demo'
+      ? resolve(cwd, optionValue(args, '--dir') ?? 'engops-demo')
+      : config
+        ? dirname(resolve(cwd, config))
+        : cwd
+  return { ENGOPS_DB: storeFor(dir) }
+}
+
+/** The environment a CLI process gets in tests: this one's, without ENGOPS_DB unless the run is on PostgreSQL. */
+export function cliEnv(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { ENGOPS_DB: _ignored, ...inherited } = process.env
+  return { ...inherited, NO_COLOR: '1', ...storeEnv(args, cwd), ...env }
+}
+
+// Epoch milliseconds are int8 in PostgreSQL: numbers here, as the store reads them.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+/** Rows of a query on the store of the org file in `dir` (SQL both engines read alike). */
+export async function storeRows(dir: string, query: string): Promise<Record<string, unknown>[]> {
+  if (!TEST_POSTGRES) {
+    const db = new Database(join(dir, '.engops', 'engops.db'), { readonly: true })
+    try {
+      return db.prepare(query).all() as Record<string, unknown>[]
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({
+    connectionString: TEST_POSTGRES,
+    options: `-c search_path=${schemaFor(dir)}`,
+  })
+  await client.connect()
+  try {
+    return (await client.query(query)).rows
+  } finally {
+    await client.end()
+  }
+}
+
 export interface CliResult {
   code: number
   stdout: string
@@ -31,11 +101,10 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would, in `cwd`. */
 export function engops(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const { ENGOPS_DB: _ignored, ...inherited } = process.env
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...inherited, NO_COLOR: '1', ...env },
+    env: cliEnv(args, cwd, env),
     maxBuffer: 1 << 28,
   })
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
@@ -43,11 +112,10 @@ export function engops(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 
 /** Like `engops`, without blocking this process (for tests that serve something to the CLI). */
 export function engopsAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const { ENGOPS_DB: _ignored, ...inherited } = process.env
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { ...inherited, NO_COLOR: '1', ...env },
+      env: cliEnv(args, cwd, env),
     })
     let stdout = ''
     let stderr = ''
@@ -117,7 +185,7 @@ export function ndjson(path: string, records: object[]): string {
 /** Every table's row count of a project's store (the CLI's default store beside engops.yaml). */
 export async function storeCounts(dir: string) {
   const { Store } = await import('../src/store/store.js')
-  const store = await Store.open(join(dir, '.engops', 'engops.db'))
+  const store = await Store.open(storeFor(dir) ?? join(dir, '.engops', 'engops.db'))
   try {
     return await store.counts()
   } finally {

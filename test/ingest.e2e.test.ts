@@ -5,11 +5,10 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { DoraJson } from '../src/engine/engine.js'
 import { TABLES } from '../src/store/schema.js'
-import { engops, engopsJson, MINIMAL_CONFIG, makeRepo, ndjson, tempDir } from './helpers.js'
+import { engops, engopsJson, MINIMAL_CONFIG, makeRepo, ndjson, storeRows, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -21,13 +20,9 @@ beforeEach(() => {
 afterEach(() => cleanup())
 
 /** Every table's rows, for "the store is exactly as it was" comparisons. */
-function snapshot(): Record<string, unknown[]> {
-  const db = new Database(join(dir, '.engops', 'engops.db'), { readonly: true })
-  try {
-    return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`select * from ${t} order by 1, 2`).all()]))
-  } finally {
-    db.close()
-  }
+async function snapshot(): Promise<Record<string, Record<string, unknown>[]>> {
+  const tables = await Promise.all(TABLES.map((t) => storeRows(dir, `select * from ${t} order by 1, 2`)))
+  return Object.fromEntries(TABLES.map((t, i) => [t, tables[i] ?? []]))
 }
 
 const deployment = (id: string, extra: object = {}) => ({
@@ -43,7 +38,7 @@ const deployment = (id: string, extra: object = {}) => ({
 })
 
 describe('engops ingest events', () => {
-  test('ingesting the same files twice changes nothing', () => {
+  test('ingesting the same files twice changes nothing', async () => {
     ndjson(join(dir, 'a.ndjson'), [
       deployment('d1'),
       deployment('d2', { kind: 'hotfix', pipeline: 'deploy.yml' }),
@@ -85,9 +80,9 @@ describe('engops ingest events', () => {
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).stdout).toContain(
       'stored 2 deployments, 1 incident, 1 pull request, 1 commit, 1 sprint, 1 cost from 1 file',
     )
-    const first = snapshot()
+    const first = await snapshot()
     expect(engops(['ingest', 'events', 'a.ndjson'], dir).code).toBe(0)
-    expect(snapshot()).toEqual(first)
+    expect(await snapshot()).toEqual(first)
     expect(first.deployments).toHaveLength(2)
     // Unknown fields are kept, not rejected.
     expect(
@@ -100,7 +95,7 @@ describe('engops ingest events', () => {
     ])
   })
 
-  test('a file with one bad line stores nothing and names the line and field', () => {
+  test('a file with one bad line stores nothing and names the line and field', async () => {
     ndjson(join(dir, 'good.ndjson'), [deployment('ok-1')])
     const lines = [
       deployment('d1'),
@@ -110,16 +105,16 @@ describe('engops ingest events', () => {
     ]
     writeFileSync(join(dir, 'bad.ndjson'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
     engops(['ingest', 'events', 'good.ndjson'], dir)
-    const before = snapshot()
+    const before = await snapshot()
     const result = engops(['ingest', 'events', 'bad.ndjson'], dir)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('bad.ndjson: 1 invalid record; nothing from this file was stored')
     expect(result.stderr).toContain('bad.ndjson:3: finishedAt: expected an ISO 8601 time, got "yesterday"')
     expect(result.stderr).not.toMatch(/\n\s+at /)
-    expect(snapshot()).toEqual(before)
+    expect(await snapshot()).toEqual(before)
   })
 
-  test('incident response and postmortems, and the newer event families, round-trip through the store', () => {
+  test('incident response and postmortems, and the newer event families, round-trip through the store', async () => {
     ndjson(join(dir, 'ops.ndjson'), [
       {
         type: 'incident',
@@ -165,7 +160,7 @@ describe('engops ingest events', () => {
     expect(result.stdout).toContain(
       '1 incident, 0 pull requests, 0 commits, 2 pipeline_run, 1 vulnerability, 1 feature_flag, 1 measurement',
     )
-    const rows = snapshot()
+    const rows = await snapshot()
     expect(rows.incidents).toMatchObject([
       {
         id: 'i9',
@@ -187,7 +182,7 @@ describe('engops ingest events', () => {
     ])
   })
 
-  test('a bad row of a newer family is reported by line and field, and nothing is stored', () => {
+  test('a bad row of a newer family is reported by line and field, and nothing is stored', async () => {
     ndjson(join(dir, 'runs.ndjson'), [
       {
         type: 'pipeline_run',
@@ -213,7 +208,7 @@ describe('engops ingest events', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('runs.ndjson:2: result:')
     expect(result.stderr).toContain('runs.ndjson:2: attempt:')
-    expect(snapshot().records).toEqual([])
+    expect((await snapshot()).records).toEqual([])
   })
 
   test('several files are one transaction: a bad second file keeps the first out too', () => {
@@ -235,7 +230,7 @@ describe('engops ingest events', () => {
     expect(result.stderr).toContain('events.json:4: severity:')
   })
 
-  test('CSV with a type column: lists, JSON cells and empty cells', () => {
+  test('CSV with a type column: lists, JSON cells and empty cells', async () => {
     writeFileSync(
       join(dir, 'events.csv'),
       [
@@ -246,7 +241,7 @@ describe('engops ingest events', () => {
     )
     const result = engops(['ingest', 'events', 'events.csv'], dir)
     expect(result.stderr).toBe('')
-    const rows = snapshot()
+    const rows = await snapshot()
     expect(rows.deployments).toMatchObject([{ id: 'd1', kind: 'rollback', labels: '[]' }])
     expect(rows.incidents).toMatchObject([
       { id: 'i1', services: '["storefront","checkout"]', cause_deployment: 'd1' },
@@ -255,7 +250,7 @@ describe('engops ingest events', () => {
 })
 
 describe('engops ingest git', () => {
-  test('reads commits with parents, identities, times, line counts and paths; tags become releases', () => {
+  test('reads commits with parents, identities, times, line counts and paths; tags become releases', async () => {
     const repo = join(dir, 'shop')
     const shas = makeRepo(repo, [
       { at: '2025-03-01T10:00:00Z', file: 'a.txt' },
@@ -284,7 +279,7 @@ describe('engops ingest git', () => {
         incremental: false,
       },
     ])
-    const rows = snapshot()
+    const rows = await snapshot()
     expect(rows.commits).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -309,7 +304,7 @@ describe('engops ingest git', () => {
     ])
   })
 
-  test('a second run reads only new commits; --repo names the repository', () => {
+  test('a second run reads only new commits; --repo names the repository', async () => {
     const repo = join(dir, 'checkout-dir')
     makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-02T10:00:00Z' }])
     expect(engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir).stdout).toContain(
@@ -323,20 +318,20 @@ describe('engops ingest git', () => {
     expect(engops(['ingest', 'git', 'checkout-dir', '--repo', 'shop'], dir).stdout).toContain(
       'shop: 1 new commits, 0 tags; 1 of 1 authors are not people in the org file (a@x; engops people suggest drafts their entries)',
     )
-    expect(snapshot().commits).toHaveLength(3)
+    expect((await snapshot()).commits).toHaveLength(3)
   })
 
-  test('pull request refs are not read', () => {
+  test('pull request refs are not read', async () => {
     const repo = join(dir, 'shop')
     const shas = makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-02T10:00:00Z' }])
     // A PR head that is on no branch: refs/pull/1/head.
     execFileSync('git', ['update-ref', 'refs/pull/1/head', shas[1]!], { cwd: repo })
     execFileSync('git', ['reset', '-q', '--hard', shas[0]!], { cwd: repo })
     engops(['ingest', 'git', 'shop'], dir)
-    expect(snapshot().commits).toHaveLength(1)
+    expect((await snapshot()).commits).toHaveLength(1)
   })
 
-  test('an unreadable object is survived: the commit is kept without line counts', () => {
+  test('an unreadable object is survived: the commit is kept without line counts', async () => {
     const repo = join(dir, 'shop')
     const shas = makeRepo(repo, [
       { at: '2025-03-01T10:00:00Z', file: 'a.txt' },
@@ -355,14 +350,14 @@ describe('engops ingest git', () => {
     expect(result.stdout).toContain(
       'shop: 3 commits, 0 tags; 1 stored without line counts (unreadable objects)',
     )
-    const commits = snapshot().commits as { sha: string; additions: number | null }[]
+    const commits = (await snapshot()).commits as { sha: string; additions: number | null }[]
     expect(commits).toHaveLength(3)
     const bySha = Object.fromEntries(commits.map((c) => [c.sha, c.additions]))
     expect(bySha[shas[0]!]).toBe(1)
     expect(bySha[shas[2]!]).toBe(3)
   })
 
-  test('a blobless partial clone whose remote is gone: every commit is kept, the run finishes', () => {
+  test('a blobless partial clone whose remote is gone: every commit is kept, the run finishes', async () => {
     const origin = join(dir, 'origin')
     makeRepo(
       origin,
@@ -386,24 +381,24 @@ describe('engops ingest git', () => {
     expect(result.stdout).toContain(
       'shop: 40 commits, 0 tags; 40 stored without line counts (unreadable objects)',
     )
-    const commits = snapshot().commits as { additions: number | null; parents: string }[]
+    const commits = (await snapshot()).commits as { additions: number | null; parents: string }[]
     expect(commits).toHaveLength(40)
     expect(commits.every((c) => c.additions === null)).toBe(true)
     expect(commits.filter((c) => c.parents === '')).toHaveLength(1)
   })
 
-  test('a path that is not a repository is a clear error and stores nothing', () => {
+  test('a path that is not a repository is a clear error and stores nothing', async () => {
     const repo = join(dir, 'shop')
     makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }])
     const result = engops(['ingest', 'git', 'shop', 'missing'], dir)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('missing: no such directory')
-    expect(snapshot().commits).toHaveLength(0)
+    expect((await snapshot()).commits).toHaveLength(0)
   })
 })
 
 describe('engops ingest tags', () => {
-  test('matching release tags become successful production deployments', () => {
+  test('matching release tags become successful production deployments', async () => {
     const repo = join(dir, 'shop')
     const shas = makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-05T10:00:00Z' }])
     const tag = (name: string, sha: string) => execFileSync('git', ['tag', name, sha], { cwd: repo })
@@ -412,7 +407,7 @@ describe('engops ingest tags', () => {
     tag('nightly-1', shas[1]!)
     const result = engops(['ingest', 'tags', 'shop', '--service', 'storefront', '--pattern', 'v*'], dir)
     expect(result.stdout).toContain('2 tags matching "v*" as deployments of storefront')
-    const deployments = snapshot().deployments as {
+    const deployments = (await snapshot()).deployments as {
       id: string
       environment: string
       result: string

@@ -5,9 +5,17 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { engops, engopsJson, MINIMAL_CONFIG, makeRepo, ndjson, storeCounts, tempDir } from './helpers.js'
+import {
+  engops,
+  engopsJson,
+  MINIMAL_CONFIG,
+  makeRepo,
+  ndjson,
+  storeCounts,
+  storeRows,
+  tempDir,
+} from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -64,9 +72,7 @@ describe('local sources through engops sync', () => {
     const counts = await storeCounts(join(dir, 'org'))
     expect(counts).toMatchObject({ commits: 2, releases: 1, deployments: 2 })
     // The file's events are stored under the source the entry names; the tag deployment under "tags".
-    const db = new Database(join(dir, 'org', '.engops', 'engops.db'), { readonly: true })
-    const rows = db.prepare('select source, id from deployments order by source').all()
-    db.close()
+    const rows = await storeRows(join(dir, 'org'), 'select source, id from deployments order by source')
     expect(rows).toEqual([
       { source: 'deploy-tool', id: 'D1' },
       { source: 'tags', id: 'shop:v1.0.0' },

@@ -3,10 +3,10 @@
  * gates fail exactly where its stories say), on a broken org file (JUnit for CI, exit 1, no
  * store needed) and on bad input (file, line, path; nothing stored).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { engops, engopsJson, tempDir } from './helpers.js'
+import { engops, engopsJson, storeCounts, storeRows, tempDir } from './helpers.js'
 
 let root: string
 let demo: string
@@ -188,7 +188,7 @@ describe('on the demo organization', () => {
     )
   })
 
-  test('okr checkin is recorded as an event and moves the KR; a bad KR changes nothing', () => {
+  test('okr checkin is recorded as an event and moves the KR; a bad KR changes nothing', async () => {
     const dir = join(root, 'checkin')
     engops(['demo', '--dir', dir, '--seed', '42', '--end', '2026-05-20', '--quiet'], root)
     const saved = engopsJson<{ kr: string; value: number }>(
@@ -218,11 +218,12 @@ describe('on the demo organization', () => {
     expect(kr.progress).toBeCloseTo(18 / 26, 10)
     const lint = engops(['okr', 'lint', ...AT], dir)
     expect(lint.code).toBe(0)
-    const before = readFileSync(join(dir, '.engops', 'engops.db'))
+    const checkins = () => storeRows(dir, "select * from records where type = 'okr_checkin' order by id")
+    const before = { counts: await storeCounts(dir), checkins: await checkins() }
     const bad = engops(['okr', 'checkin', 'kr-nope', '--value', '1'], dir)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('unknown key result "kr-nope"')
-    expect(readFileSync(join(dir, '.engops', 'engops.db')).equals(before)).toBe(true)
+    expect({ counts: await storeCounts(dir), checkins: await checkins() }).toEqual(before)
   })
 
   test('deps, raci, topology, maturity, experiments, audits, risks and insights tell the demo’s stories', () => {

@@ -11,7 +11,7 @@ import { Engine } from '../src/engine/engine.js'
 import { buildReport } from '../src/report/catalog.js'
 import { renderHtml } from '../src/report/render-html.js'
 import { CHROMIUM, requireChromium } from './browser.js'
-import { engops, tempDir } from './helpers.js'
+import { engops, storeFor, tempDir } from './helpers.js'
 import { decodePng } from './png.js'
 
 const available = requireChromium()
@@ -27,7 +27,7 @@ describe.skipIf(!available)('the monthly HTML report in Chromium', () => {
     const demo = join(temp.dir, 'acme')
     const result = engops(['demo', '--dir', demo, '--seed', '42', '--end', '2026-05-20', '--quiet'], temp.dir)
     if (result.code !== 0) throw new Error(result.stderr)
-    const engine = await Engine.open({ config: join(demo, 'engops.yaml') })
+    const engine = await Engine.open({ config: join(demo, 'engops.yaml'), db: storeFor(demo) })
     try {
       html = renderHtml(
         await buildReport(engine, {

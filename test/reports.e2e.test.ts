@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Engine } from '../src/engine/engine.js'
 import { buildReport, REPORTS, renderReport } from '../src/report/catalog.js'
 import type { Report } from '../src/report/model.js'
-import { engops, engopsAsync, MINIMAL_CONFIG, ROOT, tempDir } from './helpers.js'
+import { engops, engopsAsync, MINIMAL_CONFIG, ROOT, storeFor, tempDir } from './helpers.js'
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'reports')
 const NOW = Date.parse('2026-05-21T00:00:00Z')
@@ -47,7 +47,7 @@ beforeAll(async () => {
   demo = join(root, 'acme')
   const result = engops(['demo', '--dir', demo, '--seed', '42', '--end', '2026-05-20', '--quiet'], root)
   if (result.code !== 0) throw new Error(result.stderr)
-  engine = await Engine.open({ config: join(demo, 'engops.yaml') })
+  engine = await Engine.open({ config: join(demo, 'engops.yaml'), db: storeFor(demo) })
   for (const c of CASES) {
     reports.set(
       c.file,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Engine } from '../src/engine/engine.js'
 import { createToken } from '../src/engine/tokens.js'
 import { createApp, EVENTS_BODY_LIMIT } from '../src/server/app.js'
-import { BIN, engops, tempDir } from './helpers.js'
+import { BIN, cliEnv, engops, storeFor, tempDir } from './helpers.js'
 
 /** The package's index: one entry per event with its example payloads. */
 const examples = octokitExamples as unknown as { name: string; examples: object[] }[]
@@ -40,7 +40,7 @@ beforeAll(async () => {
   cleanup = temp.cleanup
   root = temp.dir
   writeFileSync(join(root, 'engops.yaml'), ORG)
-  engine = await Engine.open({ config: join(root, 'engops.yaml') })
+  engine = await Engine.open({ config: join(root, 'engops.yaml'), db: storeFor(root) })
   for (const role of ['viewer', 'ingest', 'admin'])
     tokens[role] = (await createToken(engine.store, role, role)).token
   app = createApp({
@@ -430,7 +430,7 @@ describe('Prometheus and OpenAPI', () => {
 test('engops serve runs as a process, prints its URL and token, and answers', async () => {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
     cwd: root,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: cliEnv(['serve'], root),
   })
   try {
     const output = await new Promise<string>((resolve, reject) => {

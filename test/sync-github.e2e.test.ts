@@ -8,11 +8,21 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Store } from '../src/store/store.js'
 import { type Fixture, STANDIN_TOKEN, type StandIn, startGitHub } from './github-standin.js'
-import { BIN, engops, engopsAsync, makeRepo, ndjson, storeCounts, tempDir } from './helpers.js'
+import {
+  BIN,
+  cliEnv,
+  engops,
+  engopsAsync,
+  makeRepo,
+  ndjson,
+  storeCounts,
+  storeFor,
+  storeRows,
+  tempDir,
+} from './helpers.js'
 
 let root: string
 let cleanup: () => void
@@ -250,7 +260,7 @@ describe('engops sync from GitHub', () => {
     expect(c.pull_requests).toBe(60)
     expect(c.deployments).toBe(7)
     expect(c.incidents).toBe(2)
-    const store = await Store.open(join(synced, '.engops', 'engops.db'))
+    const store = await Store.open(storeFor(synced) ?? join(synced, '.engops', 'engops.db'))
     const long = (await store.listPullRequests()).find((pr) => pr.number === 11)
     await store.close()
     expect(long?.commits).toHaveLength(120)
@@ -301,18 +311,13 @@ describe('engops sync from GitHub', () => {
       expect(a, family.join(' ')).toEqual(b)
     }
     // Line counts and commits of every merged pull request, from the comparison (or #11's own page).
-    const rows = (project: string) => {
-      const db = new Database(join(project, '.engops', 'engops.db'), { readonly: true })
-      const found = db
-        .prepare(
-          'select number, additions, deletions, commits from pull_requests where merged_at is not null order by number',
-        )
-        .all()
-      db.close()
-      return found
-    }
-    expect(rows(rest)).toHaveLength(45)
-    expect(rows(rest)).toEqual(rows(synced))
+    const rows = (project: string) =>
+      storeRows(
+        project,
+        'select number, additions, deletions, commits from pull_requests where merged_at is not null order by number',
+      )
+    expect(await rows(rest)).toHaveLength(45)
+    expect(await rows(rest)).toEqual(await rows(synced))
   })
 
   test('a second sync reads only what changed', async () => {
@@ -355,7 +360,7 @@ describe('engops sync from GitHub', () => {
       const killed = project('killed', slow.url)
       const child = spawn(process.execPath, [BIN, 'sync'], {
         cwd: killed,
-        env: { ...process.env, GH_TEST_TOKEN: STANDIN_TOKEN, NO_COLOR: '1' },
+        env: cliEnv(['sync'], killed, { GH_TEST_TOKEN: STANDIN_TOKEN }),
         stdio: 'ignore',
       })
       // After the first GraphQL page was answered, and a few requests into the deployments.

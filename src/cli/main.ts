@@ -2,7 +2,7 @@
  * The `engops` command line: a thin shell over the engine. Argument parsing lives here; every
  * number comes from `engine/`. User mistakes are printed by one error printer, without a stack.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { orgJsonSchema } from '../config/json-schema.js'
@@ -42,7 +42,10 @@ export function buildProgram(): Command {
     .name('engops')
     .description('Engineering operating system: DORA and delivery metrics joined with your organization.')
     .option('--config <file>', `org file (default: ./${CONFIG_FILE_NAME})`)
-    .option('--db <file>', 'database file (default: ENGOPS_DB, else .engops/engops.db beside the org file)')
+    .option(
+      '--db <file|url>',
+      'the store: a SQLite file or a postgres:// URL (default: ENGOPS_DB, else .engops/engops.db beside the org file)',
+    )
     .showHelpAfterError()
 
   program
@@ -264,23 +267,28 @@ export function buildProgram(): Command {
     .option('--end <date>', 'last day of history (default: today)')
     .option('--quiet', 'do not print the summary')
     .action(
-      async (options: {
-        dir: string
-        scale: 'small' | 'large'
-        seed: string
-        end?: string
-        quiet?: boolean
-      }) => {
+      async (
+        options: {
+          dir: string
+          scale: 'small' | 'large'
+          seed: string
+          end?: string
+          quiet?: boolean
+        },
+        command: Command,
+      ) => {
         const seed = Number(options.seed)
         if (!Number.isInteger(seed))
           throw new EngopsError('USAGE', `--seed must be an integer, got "${options.seed}"`)
         const dir = resolve(options.dir)
         const demo = generateDemo({ dir, scale: options.scale, seed, end: options.end })
-        // The demo's store holds only the demo: start it afresh so yesterday's history does not linger.
-        const db = resolve(dir, '.engops', 'engops.db')
-        for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true })
-        const engine = await Engine.open({ config: demo.configFile, db })
+        const engine = await Engine.open({
+          config: demo.configFile,
+          db: command.optsWithGlobals<GlobalOptions>().db,
+        })
         try {
+          // The demo's store holds only the demo: start it afresh so yesterday's history does not linger.
+          await engine.startDemoStore()
           const summary = await engine.ingestEvents(demo.eventFiles, 'demo')
           process.stderr.write(
             `demo organization in ${dir}: ${demo.teams} teams, ${demo.people} people, ${demo.services} services; ${describeCounts(summary.events)}\n`,

@@ -3,11 +3,10 @@
  * experiment, audit, risks, insights. Each has --json; the static ones (raci, audit, check
  * without a store) read only the org file.
  */
-import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { type Command, Option } from 'commander'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
-import { dbPathFor } from '../engine/engine.js'
+import { hasDataFor } from '../engine/engine.js'
 import {
   audits,
   dependencyMap,
@@ -134,7 +133,7 @@ export function registerOperatingCommands(program: Command): void {
       const config = configOf(command)
       const now = nowOf(options.at, config.org.org.timezone)
       const findings =
-        options.static || !hasStore(command, config)
+        options.static || !(await hasData(command, config))
           ? lintOkrs(config.org)
           : await withEngine(command, (engine) => okrLint(engine, now))
       const where = whereIn(config)
@@ -330,7 +329,7 @@ export function registerOperatingCommands(program: Command): void {
         const config = configOf(command)
         const now = nowOf(options.at, config.org.org.timezone)
         const results: GateResult[] =
-          options.static || !hasStore(command, config)
+          options.static || !(await hasData(command, config))
             ? staticGates(config.org, now)
             : await withEngine(command, (engine) => gates(engine, now))
         const where = whereIn(config)
@@ -406,9 +405,9 @@ export function registerOperatingCommands(program: Command): void {
   })
 }
 
-function hasStore(command: Command, config: LoadedConfig): boolean {
+function hasData(command: Command, config: LoadedConfig): Promise<boolean> {
   const options = command.optsWithGlobals<GlobalOptions>()
-  return existsSync(dbPathFor(config.file, options.db))
+  return hasDataFor(config.file, options.db)
 }
 
 /**

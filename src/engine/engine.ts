@@ -39,6 +39,7 @@ import {
   roleKpiIds,
   type Scorecard,
 } from '../operating/scorecards.js'
+import { storeExists } from '../store/dialect.js'
 import { Store, type StoreWriter } from '../store/store.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
@@ -103,14 +104,36 @@ export function previousOf(period: Period, zone: string): Period {
   return { from: period.from - (period.to - period.from), to: period.from }
 }
 
-/** The store an org file uses: --db, else $ENGOPS_DB, else .engops/engops.db beside the file. */
+/**
+ * The store an org file uses: --db, else $ENGOPS_DB, else .engops/engops.db beside the file. A
+ * SQLite file or a `postgres://` URL.
+ */
 export function dbPathFor(configFile: string, db?: string): string {
   return db || process.env.ENGOPS_DB || defaultDbPath(configFile)
+}
+
+/**
+ * Whether the store an org file uses holds ingested data: the gates that read it are skipped
+ * otherwise. A missing SQLite file is not created to find out.
+ */
+export async function hasDataFor(configFile: string, db?: string): Promise<boolean> {
+  const location = dbPathFor(configFile, db)
+  if (!storeExists(location)) return false
+  const store = await Store.open(location)
+  try {
+    const { api_tokens: _tokens, ...data } = await store.counts()
+    return Object.values(data).some((n) => n > 0)
+  } finally {
+    await store.close()
+  }
 }
 
 export function defaultDbPath(configFile: string): string {
   return join(dirname(resolve(configFile)), '.engops', 'engops.db')
 }
+
+/** ingest_state key marking a store as `engops demo`'s own. */
+const DEMO_MARK = 'demo'
 
 export class Engine {
   /** Bumped whenever data is written, so caches of answers (the server's) know they are stale. */
@@ -159,6 +182,25 @@ export class Engine {
 
   get org(): OrgFile {
     return this.config.org
+  }
+
+  /**
+   * Empties the store for `engops demo`, which keeps a store of its own. A store that holds data
+   * and was not made by the demo is refused: the demo never wipes an organization's history
+   * (ENGOPS_DB pointing at a real store, say).
+   */
+  async startDemoStore(): Promise<void> {
+    const counts = await this.store.counts()
+    const empty = Object.values(counts).every((n) => n === 0)
+    const isDemo = (await this.store.write((w) => w.readState<boolean>(DEMO_MARK))) === true
+    if (!empty && !isDemo)
+      throw new EngopsError(
+        'USAGE',
+        'the store holds data that is not a demo; give the demo a store of its own with --db (or unset ENGOPS_DB)',
+      )
+    this.invalidate()
+    await this.store.clear()
+    await this.store.write((w) => w.setState(DEMO_MARK, true))
   }
 
   async close(): Promise<void> {
@@ -377,8 +419,19 @@ export class Engine {
     return profile
   }
 
+  /** The store's data version when rows were last loaded: another process's write moves it. */
+  private loadedVersion: number | undefined
+
+  /** Forgets loaded rows when another process (a second server, a sync) wrote since they were read. */
+  async noticeOtherWriters(): Promise<void> {
+    const version = await this.store.dataVersion()
+    if (this.loadedVersion !== undefined && version !== this.loadedVersion) this.invalidate()
+    this.loadedVersion = version
+  }
+
   /** Loads deployments, incidents, pull requests and the commit graph, and attributes changes. */
-  loadDoraDataset(): Promise<DoraDataset> {
+  async loadDoraDataset(): Promise<DoraDataset> {
+    await this.noticeOtherWriters()
     this.dataset ??= this.readDoraDataset().catch((error) => {
       this.dataset = undefined
       throw error
@@ -468,7 +521,8 @@ export class Engine {
     this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
 
   /** Every row the scoreboard reads, loaded once per engine. */
-  loadScoreboard(): Promise<ScoreboardData> {
+  async loadScoreboard(): Promise<ScoreboardData> {
+    await this.noticeOtherWriters()
     // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
     this.scoreboardData ??= this.loadDoraDataset()
       .then((core) => loadScoreboardData(this.store, this.org, this.identities, core))

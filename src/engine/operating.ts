@@ -151,7 +151,9 @@ export function inKrUnit(value: number, kpi: KpiDefinition, unit: string | undef
  */
 const shared = new WeakMap<Engine, Map<string, { version: number; value: Promise<unknown> }>>()
 
-function once<T>(engine: Engine, key: string, compute: () => Promise<T>): Promise<T> {
+async function once<T>(engine: Engine, key: string, compute: () => Promise<T>): Promise<T> {
+  // Another process's writes move the data version too.
+  await engine.noticeOtherWriters()
   let answers = shared.get(engine)
   if (!answers) {
     answers = new Map()

@@ -24,6 +24,8 @@ export function answerCache(
     if (c.req.method !== 'GET') return next()
     const key = c.req.url
     const now = Date.now()
+    // One row read: what another server or a sync wrote since counts as a change too.
+    await engine.noticeOtherWriters()
     const version = engine.dataVersion
     const entry = entries.get(key)
     if (entry && entry.version === version && now - entry.at < ttl) {

@@ -1,6 +1,9 @@
 /**
- * Versioned migrations, applied in name order by Kysely's migrator. A migration is never edited
- * once released: a change of schema is a new entry.
+ * Versioned migrations, applied in name order by Kysely's migrator, on SQLite and PostgreSQL
+ * alike. A migration is never edited once released: a change of schema is a new entry. (Times
+ * are epoch milliseconds: `bigint` everywhere. Three columns of 0004 and 0005 said `integer`
+ * until PostgreSQL came; on SQLite both names are the same 64-bit integer, so the stores made
+ * before are unchanged.)
  */
 import type { Kysely, Migration, MigrationProvider } from 'kysely'
 
@@ -142,14 +145,14 @@ const migrations: Record<string, Migration> = {
         .addColumn('role', 'text', (c) => c.notNull())
         // SHA-256 of the secret part, hex: the token itself is shown once and never stored.
         .addColumn('hash', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
-        .addColumn('revoked_at', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
         .execute()
       await db.schema
         .createTable('webhook_deliveries')
         .addColumn('provider', 'text', (c) => c.notNull())
         .addColumn('delivery', 'text', (c) => c.notNull())
-        .addColumn('received_at', 'integer', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
         .addColumn('events', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('webhook_deliveries_pk', ['provider', 'delivery'])
         .execute()
@@ -163,7 +166,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('stream', 'text', (c) => c.notNull())
         .addColumn('cursor', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('sync_cursors_pk', ['source', 'stream'])
         .execute()
     },
@@ -187,6 +190,18 @@ const migrations: Record<string, Migration> = {
           .execute()
       }
       await db.deleteFrom('ingest_state').where('key', 'like', 'git:%:tips').execute()
+    },
+  },
+  '0007_data_version': {
+    async up(db: AnyDb) {
+      // Moved by every write transaction: a server sees what another process (a second server,
+      // engops sync, an ingest) wrote by reading one row, instead of trusting what it loaded.
+      await db.schema
+        .createTable('data_version')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .execute()
+      await db.insertInto('data_version').values({ id: 1, version: 0 }).execute()
     },
   },
 }

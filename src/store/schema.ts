@@ -142,9 +142,16 @@ export interface Database {
   api_tokens: ApiTokensTable
   webhook_deliveries: WebhookDeliveriesTable
   sync_cursors: SyncCursorsTable
+  data_version: DataVersionTable
 }
 
-/** Every table, for whole-store views (counts, snapshots). */
+/** One row: a counter every write transaction moves, so other processes notice new data. */
+export interface DataVersionTable {
+  id: number
+  version: number
+}
+
+/** Every table of data, for whole-store views (counts, snapshots, clearing); not data_version. */
 export const TABLES = [
   'commits',
   'commit_files',

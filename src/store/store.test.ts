@@ -23,11 +23,19 @@ const deployment = (id: string, sha = 'abc'): Deployment => ({
 const dir = mkdtempSync(join(tmpdir(), 'engops-store-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-// The same contract on an in-memory and on a file database.
-for (const [name, file] of [
+// The same contract on an in-memory and on a file database, and on PostgreSQL when the suite runs
+// on it (ENGOPS_TEST_POSTGRES; a schema of this run's own).
+const postgres = process.env.ENGOPS_TEST_POSTGRES
+const locations: [string, string][] = [
   ['in memory', ':memory:'],
   ['on disk', join(dir, 'nested', 'engops.db')],
-] as const) {
+]
+if (postgres) {
+  const url = new URL(postgres)
+  url.searchParams.set('schema', `store_${process.pid}_${Date.now()}`)
+  locations.push(['on PostgreSQL', url.toString()])
+}
+for (const [name, file] of locations) {
   describe(`store ${name}`, () => {
     test('upserts by (source, id): the second write of the same id replaces, never duplicates', async () => {
       const store = await Store.open(file)
@@ -92,7 +100,9 @@ test('a store made before the git connector keeps its repositories incremental (
   await store.close()
   // Make the file look as it did before migration 0006 ran, with the tips where ingest git kept them.
   const raw = new Database(file)
-  raw.prepare("DELETE FROM kysely_migration WHERE name = '0006_git_tips_as_cursors'").run()
+  // (and the migrations after it, which Kysely insists run after it).
+  raw.prepare("DELETE FROM kysely_migration WHERE name >= '0006'").run()
+  raw.prepare('DROP TABLE data_version').run()
   raw.close()
   const reopened = await Store.open(file)
   expect(await reopened.syncCursors('git')).toEqual(new Map([['shop', '["abc123","def456"]']]))

@@ -1,12 +1,9 @@
 /**
- * The store: one interface over the database, returning and accepting domain records. The
- * embedded default is SQLite (better-sqlite3, WAL). Writes happen only inside `write()`, one
+ * The store: one interface over the database, returning and accepting domain records, on SQLite
+ * (the embedded default) or PostgreSQL (dialect.ts). Writes happen only inside `write()`, one
  * transaction, so a failed ingest leaves the store exactly as it was.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { type Insertable, Kysely, Migrator, type Selectable, SqliteDialect, type Transaction } from 'kysely'
+import { type Insertable, Kysely, Migrator, type Selectable, type Transaction } from 'kysely'
 import { EngopsError } from '../model/errors.js'
 import type {
   Commit,
@@ -19,6 +16,7 @@ import type {
   Release,
   Severity,
 } from '../model/types.js'
+import { type Engine, openDialect, shownLocation } from './dialect.js'
 import { migrationProvider } from './migrations.js'
 import { type Database, TABLES } from './schema.js'
 
@@ -44,33 +42,71 @@ const BATCH = 400
 type Db = Kysely<Database> | Transaction<Database>
 
 export class Store {
-  private constructor(readonly db: Kysely<Database>) {}
+  private constructor(
+    readonly db: Kysely<Database>,
+    /** Which database engine holds the store. */
+    readonly engine: Engine,
+    /** The PostgreSQL schema of the store, if its URL names one (its migration tables live there too). */
+    private readonly schema?: string,
+  ) {}
 
-  static async open(file: string): Promise<Store> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-    let sqlite: SqliteDatabase.Database
+  /** A SQLite file (created with its folder if missing) or a `postgres://` URL. */
+  static async open(location: string): Promise<Store> {
+    const { dialect, engine, schema } = await openDialect(location)
+    const store = new Store(new Kysely<Database>({ dialect }), engine, schema)
     try {
-      sqlite = new SqliteDatabase(file)
-      sqlite.pragma('journal_mode = WAL')
-      // FULL: a committed ingest survives a power cut (WAL fsync per transaction; transactions are batches).
-      sqlite.pragma('synchronous = FULL')
-      sqlite.pragma('busy_timeout = 5000')
+      await store.migrate()
     } catch (error) {
-      throw new EngopsError('STORE', `cannot open the store at ${file}: ${(error as Error).message}`)
+      await store.close()
+      if (error instanceof EngopsError) throw error
+      throw new EngopsError(
+        'STORE',
+        `cannot open the store at ${shownLocation(location)}: ${(error as Error).message}`,
+      )
     }
-    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }))
-    await store.migrate()
     return store
   }
 
   private async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest()
+    const { error } = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(this.schema ? { migrationTableSchema: this.schema } : {}),
+    }).migrateToLatest()
     if (error) throw new EngopsError('STORE', `store migration failed: ${(error as Error).message}`)
   }
 
-  /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
+  /** Empties every table (the demo starts afresh); the schema stays. */
+  async clear(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of TABLES) await trx.deleteFrom(table).execute()
+    })
+  }
+
+  /**
+   * Runs `work` in one transaction: everything it writes lands, or nothing does. The data version
+   * moves with it, last (its row lock is held only from there to the commit).
+   */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new StoreWriter(trx)))
+    return this.db.transaction().execute(async (trx) => {
+      const result = await work(new StoreWriter(trx))
+      await trx
+        .updateTable('data_version')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', 1)
+        .execute()
+      return result
+    })
+  }
+
+  /** Moves with every committed write, whichever process made it. */
+  async dataVersion(): Promise<number> {
+    const row = await this.db
+      .selectFrom('data_version')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirst()
+    return Number(row?.version ?? 0)
   }
 
   async close(): Promise<void> {
@@ -91,7 +127,13 @@ export class Store {
   }
 
   async listDeployments(): Promise<Deployment[]> {
-    const rows = await this.db.selectFrom('deployments').selectAll().orderBy('finished_at').execute()
+    const rows = await this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .orderBy('finished_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
     return rows.map((row) => ({
       source: row.source,
       id: row.id,
@@ -108,7 +150,13 @@ export class Store {
   }
 
   async listIncidents(): Promise<Incident[]> {
-    const rows = await this.db.selectFrom('incidents').selectAll().orderBy('detected_at').execute()
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .orderBy('detected_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
     return rows.map(incidentOf)
   }
 
@@ -126,7 +174,12 @@ export class Store {
   async listTokens(): Promise<
     { id: string; name: string; role: string; createdAt: number; revokedAt: number | null }[]
   > {
-    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute()
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -188,7 +241,13 @@ export class Store {
   }
 
   async listPullRequests(): Promise<PullRequest[]> {
-    const rows = await this.db.selectFrom('pull_requests').selectAll().orderBy('created_at').execute()
+    const rows = await this.db
+      .selectFrom('pull_requests')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
     return rows.map((row) => ({
       source: row.source,
       id: row.id,
@@ -246,14 +305,10 @@ export class Store {
       .where('f.repo', 'in', repos)
       .where((eb) =>
         eb.or([
-          eb('f.path', 'like', '%.md'),
-          eb('f.path', 'like', '%.mdx'),
-          eb('f.path', 'like', '%.rst'),
-          eb('f.path', 'like', '%.adoc'),
-          eb('f.path', 'like', 'doc/%'),
-          eb('f.path', 'like', 'docs/%'),
-          eb('f.path', 'like', '%/doc/%'),
-          eb('f.path', 'like', '%/docs/%'),
+          // lower(): SQLite's LIKE ignores case, PostgreSQL's does not; README.MD is documentation too.
+          ...['%.md', '%.mdx', '%.rst', '%.adoc', 'doc/%', 'docs/%', '%/doc/%', '%/docs/%'].map((pattern) =>
+            eb(eb.fn<string>('lower', ['f.path']), 'like', pattern),
+          ),
         ]),
       )
       .execute()
@@ -302,7 +357,10 @@ export class Store {
       .selectFrom('records')
       .select('payload')
       .where('type', '=', type)
+      // Ties broken by identity: both engines list the same rows in the same order.
       .orderBy('at')
+      .orderBy('source')
+      .orderBy('id')
       .execute()
     return rows.map((row) => JSON.parse(row.payload) as T)
   }
