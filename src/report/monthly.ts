@@ -5,6 +5,7 @@
  */
 
 import type { Engine } from '../engine/engine.js'
+import { requisitionsIn } from '../engine/lists.js'
 import { audits, insights } from '../engine/operating.js'
 import { dayKey } from '../metrics/calendar.js'
 import type { KpiId } from '../metrics/kpi-catalog.js'
@@ -218,13 +219,7 @@ export async function engFinanceReport(ctx: ReportContext): Promise<Report> {
   const org = engine.org
 
   const headcount = section('headcount', 'Headcount against plan', '👥')
-  const rows = await engine.loadScoreboard()
-  const openReqs = rows.requisitions.filter(
-    (r) => r.opened < period.to && (r.filled === undefined || r.filled >= period.to),
-  )
-  const filled = rows.requisitions.filter(
-    (r) => r.filled !== undefined && r.filled >= period.from && r.filled < period.to,
-  )
+  const { open: openReqs, filled } = await requisitionsIn(engine, period)
   const people = org.people.length
   headcount.lines.push({
     signal: openReqs.length === 0 ? 'elite' : 'watch',

@@ -3,6 +3,7 @@
  * reliability trends, investments, risks, hiring and attrition, next quarter's proposals), the
  * 30-day baseline assessment of a newly arrived leader, one team's page and a role's scorecard.
  */
+import { incidentsIn } from '../engine/lists.js'
 import { dependencyMap, gates, initiatives, insights, maturity, okrTree, risks } from '../engine/operating.js'
 import { dayKey } from '../metrics/calendar.js'
 import type { KpiId } from '../metrics/kpi-catalog.js'
@@ -322,10 +323,7 @@ export async function teamReport(ctx: ReportContext & { team: string }): Promise
   if (mine.length > 0) deps.tables.push(dependencyTable(mine))
   else deps.notes.push('No open dependencies.')
   const incidents = section('incidents', 'Incidents', '🚨')
-  const services = new Set(engine.org.services.filter((s) => s.owner === team).map((s) => s.id))
-  const list = (await engine.loadDoraDataset()).incidents.filter(
-    (i) => i.detectedAt >= period.from && i.detectedAt < period.to && i.services.some((s) => services.has(s)),
-  )
+  const list = await incidentsIn(engine, { kind: 'team', id: team }, period)
   if (list.length > 0) incidents.tables.push(incidentTable(list))
   else incidents.notes.push('No incidents in the period.')
   const agile = (await maturity(engine, at)).find((m) => m.model === 'agile' && m.subject === team)

@@ -2,6 +2,7 @@
  * The weekly rituals: the status mail to the CTO/CEO, the reliability huddle, the WIP &
  * dependency sweep and the engineering–product sync — each ready to send as it is.
  */
+import { blockedWorkItems, incidentsIn, quarterCommitments } from '../engine/lists.js'
 import { dependencyMap, gates, initiatives, insights, okrTree } from '../engine/operating.js'
 import { dayKey, orgDay } from '../metrics/calendar.js'
 import { flattenOkrs } from '../operating/okrs.js'
@@ -78,10 +79,7 @@ export async function weeklyReport(ctx: ReportContext): Promise<Report> {
   }
   if (escalations.lines.length === 0) escalations.notes.push('No escalations this week.')
 
-  const dataset = await engine.loadDoraDataset()
-  const weekIncidents = dataset.incidents.filter(
-    (i) => i.detectedAt >= period.from && i.detectedAt < period.to,
-  )
+  const weekIncidents = await incidentsIn(engine, { kind: 'org' }, period)
   const incidents = section('incidents', 'Incidents of the week', '🚨')
   if (weekIncidents.length > 0) incidents.tables.push(incidentTable(weekIncidents))
   else incidents.notes.push('No incidents this week.')
@@ -169,9 +167,8 @@ export async function reliabilityHuddle(ctx: ReportContext): Promise<Report> {
   }
   if (burn.lines.length === 0 && !slos.missing) burn.notes.push('No burn-rate alert is firing.')
 
-  const dataset = await engine.loadDoraDataset()
   const incidents = section('incidents', 'Incidents of the week', '🚨')
-  const week = dataset.incidents.filter((i) => i.detectedAt >= period.from && i.detectedAt < period.to)
+  const week = await incidentsIn(engine, { kind: 'org' }, period)
   if (week.length > 0) incidents.tables.push(incidentTable(week))
   else incidents.notes.push('No incidents this week.')
   addLines(incidents, [
@@ -248,29 +245,14 @@ export async function engProductSync(ctx: ReportContext): Promise<Report> {
   const { engine, period } = ctx
   const at = Math.min(ctx.now, period.to - 1)
   const org = engine.org
-  const rows = await engine.loadScoreboard()
   const answer = await engine.kpis({ now: at })
 
   const roadmap = section('roadmap', 'Roadmap alignment', '🗺️')
-  const quarterItems = rows.workItems.filter((w) => w.committedQuarter)
-  const latestQuarter = [...new Set(quarterItems.map((w) => w.committedQuarter!))]
-    .sort()
-    .filter((q) => q <= quarterOf(at))
-    .at(-1)
-  if (latestQuarter) {
-    const items = quarterItems.filter((w) => w.committedQuarter === latestQuarter)
-    const byTeam = new Map<string, { done: number; doing: number; todo: number }>()
-    for (const w of items) {
-      const state = w.statusChanges.filter((c) => c.at <= at).at(-1)?.status ?? 'todo'
-      const entry = byTeam.get(w.team) ?? { done: 0, doing: 0, todo: 0 }
-      if (state === 'done') entry.done++
-      else if (state === 'todo') entry.todo++
-      else entry.doing++
-      byTeam.set(w.team, entry)
-    }
-    const teams = [...byTeam].sort(([a], [b]) => a.localeCompare(b))
+  const commitments = await quarterCommitments(engine, quarterOf(at), at)
+  if (commitments) {
+    const teams = commitments.byTeam
     roadmap.tables.push({
-      title: `Committed to ${latestQuarter}`,
+      title: `Committed to ${commitments.quarter}`,
       columns: ['Team', 'Done', 'In progress', 'Not started'],
       rows: teams.map(([team, c]) => [team, String(c.done), String(c.doing), String(c.todo)]),
     })
@@ -306,9 +288,7 @@ export async function engProductSync(ctx: ReportContext): Promise<Report> {
       context: d.overdue ? `${-(d.daysToNeed ?? 0)} days late` : `${d.ageDays} days`,
     })
   }
-  const blockedItems = rows.workItems.filter(
-    (w) => w.statusChanges.filter((c) => c.at <= at).at(-1)?.status === 'blocked',
-  )
+  const blockedItems = await blockedWorkItems(engine, at)
   if (blockedItems.length > 0) {
     blockers.lines.push({
       signal: 'watch',

@@ -4,9 +4,11 @@
  * lists behind the numbers (paginated), and event ingestion. Requests are validated with zod and
  * the OpenAPI document is generated from the same definitions (`/api/openapi.json`).
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type Engine, KPI_IDS, ROLE_IDS } from '../engine/engine.js'
 import { FAMILY_IDS, familySummary } from '../engine/families.js'
+import { costLinesIn, pipelineRunsIn, workItemsIn } from '../engine/lists.js'
 import {
   dependencyMap,
   gates,
@@ -394,10 +396,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
       const { page, pageSize, team, from, to } = c.req.valid('query')
       if (team) engine.resolveScope({ team })
       const period = engine.resolvePeriod({ from, to })
-      const rows = (await engine.loadScoreboard()).workItems.filter((w) => {
-        const last = w.statusChanges.at(-1)?.at ?? w.createdAt
-        return (!team || w.team === team) && last >= period.from && w.createdAt < period.to
-      })
+      const rows = await workItemsIn(engine, team, period)
       return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
     },
   )
@@ -414,10 +413,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
       const { page, pageSize, team, from, to } = c.req.valid('query')
       if (team) engine.resolveScope({ team })
       const period = engine.resolvePeriod({ from, to })
-      const rows = (await engine.loadScoreboard()).costs.filter((cost) => {
-        const month = Date.parse(`${cost.month}-01T00:00:00Z`)
-        return (!team || cost.team === team) && month >= period.from - 31 * 86_400_000 && month < period.to
-      })
+      const rows = await costLinesIn(engine, team, period)
       return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
     },
   )
@@ -434,13 +430,7 @@ export function registerApi(app: OpenAPIHono, engine: Engine): void {
       const { page, pageSize, team, service, from, to } = c.req.valid('query')
       const scope = engine.resolveScope({ team, service })
       const period = engine.resolvePeriod({ from, to })
-      const repos = engine.scopeRepositories(scope)
-      const rows = (await engine.loadScoreboard()).runs.filter(
-        (run) =>
-          (repos === null || repos.has(run.repo)) &&
-          run.finishedAt >= period.from &&
-          run.finishedAt < period.to,
-      )
+      const rows = await pipelineRunsIn(engine, scope, period)
       return c.json(paginate(rows as unknown as Record<string, unknown>[], page, pageSize), 200)
     },
   )
