@@ -29,6 +29,7 @@ import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError } from '../model/errors.js'
 import { parseEventText, validateEvents } from '../model/event-text.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
+import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
 import { DAY, HOUR } from '../model/time.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import {
@@ -53,7 +54,7 @@ export interface EngineOptions {
   db?: string
 }
 
-export type Scope = { kind: 'org' } | { kind: 'team'; id: string } | { kind: 'service'; id: string }
+export type { Scope } from '../model/scope.js'
 
 export interface DoraQuery {
   team?: string
@@ -132,6 +133,12 @@ export function defaultDbPath(configFile: string): string {
   return join(dirname(resolve(configFile)), '.engops', 'engops.db')
 }
 
+/** Scoreboards kept (a dashboard's trends ask for a few dozen). */
+const MAX_BOARDS = 200
+
+/** How often a question looks whether another process wrote (ms). */
+const VERSION_CHECK_MS = 1000
+
 /** ingest_state key marking a store as `engops demo`'s own. */
 const DEMO_MARK = 'demo'
 
@@ -148,7 +155,11 @@ export class Engine {
     this.version++
     this.dataset = undefined
     this.scoreboardData = undefined
+    this.boards.clear()
   }
+
+  /** Scoreboards computed since the data last changed, by scope, period and profile. */
+  private readonly boards = new Map<string, Promise<Scoreboard>>()
 
   /** One transaction of new data; loaded rows are forgotten before and after it. */
   private async writeData<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
@@ -157,6 +168,9 @@ export class Engine {
       return await this.store.write(work)
     } finally {
       this.invalidate()
+      // Everything is read afresh after this: the next look at the version starts from there.
+      this.loadedVersion = undefined
+      this.versionCheck = undefined
     }
   }
 
@@ -335,21 +349,12 @@ export class Engine {
 
   /** The repositories of a scope's services; null for the whole organization. */
   scopeRepositories(scope: Scope): ReadonlySet<string> | null {
-    const services = this.scopeServices(scope)
-    if (services === null) return null
-    return new Set(
-      this.org.services
-        .filter((s) => services.has(s.id))
-        .flatMap((s) => serviceRepositories(s).map((r) => r.name)),
-    )
+    return scope.kind === 'org' ? null : repositoriesOf(this.org, scope)
   }
 
+  /** The ids of a scope's services; null for the whole organization (every service, and none named). */
   scopeServices(scope: Scope): ReadonlySet<string> | null {
-    if (scope.kind === 'org') return null
-    if (scope.kind === 'service') return new Set([scope.id])
-    return new Set(
-      this.org.services.filter((service) => service.owner === scope.id).map((service) => service.id),
-    )
+    return scope.kind === 'org' ? null : new Set(servicesOf(this.org, scope).map((s) => s.id))
   }
 
   /**
@@ -422,11 +427,26 @@ export class Engine {
   /** The store's data version when rows were last loaded: another process's write moves it. */
   private loadedVersion: number | undefined
 
-  /** Forgets loaded rows when another process (a second server, a sync) wrote since they were read. */
-  async noticeOtherWriters(): Promise<void> {
-    const version = await this.store.dataVersion()
-    if (this.loadedVersion !== undefined && version !== this.loadedVersion) this.invalidate()
-    this.loadedVersion = version
+  /** The last look at the store's data version: one look serves every question for a moment. */
+  private versionCheck: { at: number; done: Promise<void> } | undefined
+
+  /**
+   * Forgets loaded rows when another process (a second server, a sync) wrote since they were
+   * read. The version is read at most every VERSION_CHECK_MS: a burst of questions (a dashboard's
+   * first render asks a dozen) shares one look, and another process's write shows within that.
+   */
+  noticeOtherWriters(): Promise<void> {
+    const now = Date.now()
+    if (this.versionCheck && now - this.versionCheck.at < VERSION_CHECK_MS) return this.versionCheck.done
+    const done = this.store.dataVersion().then((version) => {
+      if (this.loadedVersion !== undefined && version !== this.loadedVersion) this.invalidate()
+      this.loadedVersion = version
+    })
+    this.versionCheck = { at: now, done }
+    done.catch(() => {
+      this.versionCheck = undefined
+    })
+    return done
   }
 
   /** Loads deployments, incidents, pull requests and the commit graph, and attributes changes. */
@@ -538,10 +558,24 @@ export class Engine {
     const scope = this.resolveScope(query)
     const period = this.resolvePeriod(query)
     const previousPeriod = previousOf(period, this.org.org.timezone)
-    const board = async (p: Period) => {
-      const dora = (await this.doraFor(scope, p, this.resolveProfile(query.profile), false)).summary
-      const data = await this.loadScoreboard()
-      return computeScoreboard(scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction))
+    const profile = this.resolveProfile(query.profile)
+    const board = (p: Period) => {
+      // A month's board is the next month's "previous": trends over months compute each once.
+      const key = `${JSON.stringify(scope)}|${p.from}|${p.to}|${profile.name}`
+      let found = this.boards.get(key)
+      if (!found) {
+        found = (async () => {
+          const dora = (await this.doraFor(scope, p, profile, false)).summary
+          const data = await this.loadScoreboard()
+          return computeScoreboard(
+            scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction),
+          )
+        })()
+        found.catch(() => this.boards.delete(key))
+        this.boards.set(key, found)
+        if (this.boards.size > MAX_BOARDS) this.boards.delete(this.boards.keys().next().value as string)
+      }
+      return found
     }
     return {
       scope,
@@ -601,10 +635,7 @@ export class Engine {
           ).kpis
     const months = [await month(to - 30 * DAY), await month(to)]
     const scope = current.scope
-    const services =
-      scope.kind === 'org'
-        ? this.org.services
-        : this.org.services.filter((s) => (scope.kind === 'team' ? s.owner === scope.id : s.id === scope.id))
+    const services = servicesOf(this.org, scope)
     return buildScorecard(id, {
       org: this.org,
       scope,

@@ -31,17 +31,19 @@ export async function workItemsIn(
   })
 }
 
-/** Cost lines of the months (in the org's zone) the period touches, of a team or all. */
+/**
+ * Cost lines of a team (or all) in the business months of the period — the months whose first day
+ * falls in it, as the cost KPIs count them — so the list is exactly what the number summed.
+ */
 export async function costLinesIn(
   engine: Engine,
   team: string | undefined,
   period: Period,
 ): Promise<CostEvent[]> {
   const calendar = new OrgCalendar(engine.org.org.timezone, engine.org.org.fiscalYearStartMonth)
-  const first = calendar.month(period.from)
-  const last = calendar.month(period.to - 1)
+  const months = new Set(calendar.monthsIn(period))
   return (await engine.loadScoreboard()).costs.filter(
-    (cost) => (!team || cost.team === team) && cost.month >= first && cost.month <= last,
+    (cost) => (!team || cost.team === team) && months.has(cost.month),
   )
 }
 

@@ -3,12 +3,14 @@
  * (check-ins, live KPI values, change authors, incidents, SLI samples, sprints) and calls it.
  * Static views (RACI, audits, the org-file gates) need only the org file and work without a store.
  */
+
 import { orgDate, trailingDays } from '../metrics/calendar.js'
 import type { KpiDefinition } from '../metrics/kpi-catalog.js'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError } from '../model/errors.js'
 import type { OkrCheckinEvent, SprintEvent, WorkItemEvent } from '../model/events.js'
 import { type Experiment, type KeyResult, type Okr, type OrgFile, serviceRepositories } from '../model/org.js'
+import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
 import { DAY } from '../model/time.js'
 import { auditMeetings, auditTools } from '../operating/audits.js'
 import { analyzeDependencies, type DependencyMap } from '../operating/dependencies.js'
@@ -398,10 +400,9 @@ export async function experimentSamples(
   window: { from: number; to: number },
 ): Promise<number[]> {
   const org = engine.org
-  const services = new Set(org.services.filter((s) => !team || s.owner === team).map((s) => s.id))
-  const repos = new Set(
-    org.services.filter((s) => services.has(s.id)).flatMap((s) => serviceRepositories(s).map((r) => r.name)),
-  )
+  const scope: Scope = team ? { kind: 'team', id: team } : { kind: 'org' }
+  const services = new Set(servicesOf(org, scope).map((s) => s.id))
+  const repos = repositoriesOf(org, scope)
   const inside = (at: number | null | undefined) =>
     at !== null && at !== undefined && at >= window.from && at < window.to
   const dataset = await engine.loadDoraDataset()

@@ -2,6 +2,7 @@
  * Loading and scoping for the scoreboard: every row the KPI catalog needs, read once, then cut
  * down to an org, team or service scope. The metric code itself lives in metrics/.
  */
+
 import { OrgCalendar, orgDay, type Period } from '../metrics/calendar.js'
 import type { DoraSummary } from '../metrics/dora.js'
 import { isDocPath } from '../metrics/dx.js'
@@ -22,6 +23,7 @@ import type {
   WorkItemEvent,
 } from '../model/events.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
+import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import type { Store } from '../store/store.js'
 import type { IdentityResolver } from './identity.js'
@@ -181,27 +183,20 @@ export async function loadScoreboardData(
   }
 }
 
-export type ScopeKind = { kind: 'org' } | { kind: 'team'; id: string } | { kind: 'service'; id: string }
-
 /** The scoreboard input of one scope and period. */
 export function scopeInput(
   data: ScoreboardData,
   org: OrgFile,
-  scope: ScopeKind,
+  scope: Scope,
   period: Period,
   dora: DoraSummary,
   identities: IdentityResolver,
   isProduction: (environment: string) => boolean,
 ): ScoreboardInput {
   const zone = org.org.timezone
-  const services =
-    scope.kind === 'org'
-      ? org.services
-      : scope.kind === 'team'
-        ? org.services.filter((s) => s.owner === scope.id)
-        : org.services.filter((s) => s.id === scope.id)
+  const services = servicesOf(org, scope)
   const serviceIds = new Set(services.map((s) => s.id))
-  const repos = new Set(services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))
+  const repos = repositoriesOf(org, scope)
   const teamIds =
     scope.kind === 'org'
       ? new Set(org.teams.map((t) => t.id))

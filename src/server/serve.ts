@@ -3,6 +3,7 @@
  * returned for the CLI to print (it is kept only as a hash); API tokens from `engops token
  * create` work as well.
  */
+
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -11,6 +12,7 @@ import { serve as listen } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Engine } from '../engine/engine.js'
 import { mintToken } from '../engine/tokens.js'
+import { monthsBefore } from '../report/periods.js'
 import { createApp } from './app.js'
 import { secretsFromEnv } from './webhooks.js'
 
@@ -29,6 +31,9 @@ export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web
 /** Scripts and styles only from this origin; ECharts sets inline styles on its elements. */
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+/** Months of trend the dashboard's pages chart. */
+const TREND_MONTHS = 6
 
 export async function startServer(
   engine: Engine,
@@ -50,8 +55,14 @@ export async function startServer(
       app.use('/*', serveStatic({ root: WEB_ROOT }))
     },
   })
-  // Load the data before the first visitor asks: the overview then renders at once.
-  const warm = engine.kpis({}).catch(() => undefined)
+  // Load the data and compute what the overview shows first (the last 30 days and the monthly
+  // trends, which the engine keeps until the data changes) before the first visitor asks.
+  const warm = (async () => {
+    await engine.kpis({})
+    const iso = (at: number) => new Date(at).toISOString()
+    for (const month of monthsBefore(Date.now(), TREND_MONTHS, engine.org.org.timezone))
+      await engine.kpis({ from: iso(month.from), to: iso(month.to) })
+  })().catch(() => undefined)
   const server = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s))
     s.once('error', reject)
