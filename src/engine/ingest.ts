@@ -64,11 +64,18 @@ export interface IngestSummary {
   unmappedAuthors: string[]
 }
 
-/** The connector of an entry, its options validated (a bad entry is a USAGE error naming it). */
 // biome-ignore lint/suspicious/noExplicitAny: each connector has its own options type
-function connectorFor(entry: SourceEntry): { connector: Connector<any>; source: SourceEntry } {
+type AnyConnector = Connector<any>
+
+/** The connector of an entry, its options validated (a bad entry is a USAGE error naming it). */
+function connectorFor(entry: SourceEntry): {
+  connector: AnyConnector
+  read: NonNullable<AnyConnector['read']>
+  source: SourceEntry
+} {
   const connector = connectorOf(entry.kind)
-  if (!connector?.read || !connector.options)
+  const read = connector?.read
+  if (!connector || !read || !connector.options)
     throw new EngopsError('USAGE', `source "${entry.id}": no connector reads "${entry.kind}"`)
   const { id, kind, ...rest } = entry
   const parsed = connector.options.safeParse(rest)
@@ -77,7 +84,7 @@ function connectorFor(entry: SourceEntry): { connector: Connector<any>; source: 
       'USAGE',
       `source "${id}": ${parsed.error.issues.map((i) => `${i.path.join('.') || kind}: ${i.message}`).join('; ')}`,
     )
-  return { connector, source: { id, kind, ...parsed.data } }
+  return { connector, read, source: { id, kind, ...parsed.data } }
 }
 
 /** Several sources, each checked before any is read: a wrong path among them stores nothing. */
@@ -102,9 +109,7 @@ export async function ingestSource(
   /** Filled as batches are stored, so a caller that catches a failure still sees what was stored. */
   summary: IngestSummary = emptySummary(entry),
 ): Promise<IngestSummary> {
-  const { connector, source } = connectorFor(entry)
-  const read = connector.read
-  if (!read) throw new EngopsError('USAGE', `source "${entry.id}": no connector reads "${entry.kind}"`)
+  const { read, source } = connectorFor(entry)
   const cursors = await engine.store.syncCursors(source.id)
   const authors = new Set<string>()
   const unmapped = new Set<string>()
