@@ -21,7 +21,7 @@ const cli = join(here, '..', 'bin', 'engops.js')
 const args = process.argv.slice(2)
 const pgIndex = args.indexOf('--postgres')
 const postgres = pgIndex >= 0 ? args[pgIndex + 1] : undefined
-const given = args.find((arg, i) => !arg.startsWith('--') && i !== pgIndex + 1)
+const given = args.find((arg, i) => !arg.startsWith('--') && (pgIndex < 0 || i !== pgIndex + 1))
 const dir = given ? resolve(given) : mkdtempSync(join(tmpdir(), 'engops-bench-questions-'))
 const work = mkdtempSync(join(tmpdir(), 'engops-bench-work-'))
 const config = join(dir, 'engops.yaml')
@@ -121,17 +121,21 @@ async function serveTimes(db) {
   }
 }
 
-/** Deployments, pull requests and commits of `days` days after the demo's end, at its daily rate. */
+/**
+ * `days` days after the demo's end at the large demo's daily rate (a year holds ~666k commits, 191k
+ * pull requests, 53k deployments and 235k CI runs): 1,800 commits, 520 pull requests, 150
+ * deployments and 650 runs a day.
+ */
 function laterEvents(days, file) {
   const lines = []
   const start = Date.parse('2026-07-01T00:00:00Z')
+  const event = (fields) => JSON.stringify(fields)
   for (let day = 0; day < days; day++) {
-    for (let k = 0; k < 150; k++) {
-      const at = new Date(start + day * 86_400_000 + k * 500_000).toISOString()
+    for (let k = 0; k < 1800; k++) {
+      const at = new Date(start + day * 86_400_000 + k * 40_000).toISOString()
       const sha = `${String(day).padStart(4, '0')}${String(k).padStart(4, '0')}`.padStart(40, 'f')
       // The large demo's services are team-NNN-svc-S, each deploying the repository of its name.
       const service = `team-${String((k % 100) + 1).padStart(3, '0')}-svc-${(k % 3) + 1}`
-      const event = (fields) => JSON.stringify(fields)
       lines.push(
         event({
           type: 'commit',
@@ -144,27 +148,45 @@ function laterEvents(days, file) {
           additions: 10,
           deletions: 2,
         }),
-        event({
-          type: 'pull_request',
-          repo: service,
-          number: 900_000 + day * 1000 + k,
-          author: 'bench',
-          createdAt: at,
-          mergedAt: at,
-          commits: [sha],
-          reviews: [],
-        }),
-        event({
-          type: 'deployment',
-          id: `bench-${day}-${k}`,
-          service,
-          environment: 'production',
-          result: 'success',
-          startedAt: at,
-          finishedAt: at,
-          sha,
-        }),
       )
+      if (k < 520)
+        lines.push(
+          event({
+            type: 'pull_request',
+            repo: service,
+            number: 900_000 + day * 1000 + k,
+            author: 'bench',
+            createdAt: at,
+            mergedAt: at,
+            commits: [sha],
+            reviews: [],
+          }),
+        )
+      if (k < 150)
+        lines.push(
+          event({
+            type: 'deployment',
+            id: `bench-${day}-${k}`,
+            service,
+            environment: 'production',
+            result: 'success',
+            startedAt: at,
+            finishedAt: at,
+            sha,
+          }),
+        )
+      if (k < 650)
+        lines.push(
+          event({
+            type: 'pipeline_run',
+            id: `bench-${day}-${k}`,
+            repo: service,
+            workflow: 'ci',
+            result: 'success',
+            startedAt: at,
+            finishedAt: at,
+          }),
+        )
     }
   }
   writeFileSync(file, `${lines.join('\n')}\n`)
