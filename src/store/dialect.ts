@@ -11,7 +11,8 @@ import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { EngopsError } from '../model/errors.js'
 
-export type Engine = 'sqlite' | 'postgres'
+/** Which database holds a store. */
+export type DatabaseKind = 'sqlite' | 'postgres'
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location)
 
@@ -37,7 +38,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export interface OpenedDialect {
   dialect: Dialect
-  engine: Engine
+  engine: DatabaseKind
   /** The PostgreSQL schema the store keeps to, if the URL names one. */
   schema?: string
 }

@@ -16,7 +16,7 @@ import type {
   Release,
   Severity,
 } from '../model/types.js'
-import { type Engine, openDialect, shownLocation } from './dialect.js'
+import { type DatabaseKind, openDialect, shownLocation } from './dialect.js'
 import { migrationProvider } from './migrations.js'
 import { type Database, TABLES } from './schema.js'
 
@@ -45,7 +45,7 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     /** Which database engine holds the store. */
-    readonly engine: Engine,
+    readonly engine: DatabaseKind,
     /** The PostgreSQL schema of the store, if its URL names one (its migration tables live there too). */
     private readonly schema?: string,
   ) {}
