@@ -261,7 +261,7 @@ describe('engops sync from GitHub', () => {
     expect(c.deployments).toBe(7)
     expect(c.incidents).toBe(2)
     const store = await Store.open(storeFor(synced) ?? join(synced, '.engops', 'engops.db'))
-    const long = (await store.listPullRequests()).find((pr) => pr.number === 11)
+    const long = (await store.listPullRequests({ commits: true })).find((pr) => pr.number === 11)
     await store.close()
     expect(long?.commits).toHaveLength(120)
   })

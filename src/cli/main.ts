@@ -259,6 +259,22 @@ export function buildProgram(): Command {
   })
 
   program
+    .command('rebuild')
+    .description('derive every fact kept at ingest (shipped changes, failure links, …) again from the events')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const started = Date.now()
+        const summary = await engine.rebuild()
+        const seconds = (Date.now() - started) / 1000
+        if (options.json) return json({ ...summary, seconds })
+        out(
+          `derived ${formatCount(summary.services)} services again: ${formatCount(summary.shippedDeployments)} production deployments (${seconds.toFixed(1)} s)`,
+        )
+      })
+    })
+
+  program
     .command('demo')
     .description('generate a realistic demo organization, ingest it and show its DORA summary')
     .option('--dir <dir>', 'where to write it', 'engops-demo')

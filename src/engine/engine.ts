@@ -8,21 +8,10 @@ import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/l
 import type { Headers, Json, OrgView, SyncBatch } from '../connectors/connector.js'
 import { DEFAULT_EVENT_SOURCE } from '../connectors/files/index.js'
 import { CONNECTORS, connectorOf } from '../connectors/registry.js'
-import { type EventIngestSummary, toRecords, writeEventBatch } from '../ingest/events.js'
+import { type EventBatch, type EventIngestSummary, toRecords, writeEventBatch } from '../ingest/events.js'
 import { type BenchmarkProfile, benchmarkProfile, type DoraMetric, type Tier } from '../metrics/benchmarks.js'
 import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
-import {
-  attributeChanges,
-  type DeploymentAttribution,
-  type ServiceScope,
-} from '../metrics/change-attribution.js'
-import {
-  computeDora,
-  type DoraDetails,
-  type DoraSummary,
-  type FailureLinks,
-  linkFailures,
-} from '../metrics/dora.js'
+import { computeDora, type DoraDetails, type DoraSummary } from '../metrics/dora.js'
 import { KPI_CATALOG, type Target } from '../metrics/kpi-catalog.js'
 import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
 import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
@@ -30,7 +19,7 @@ import { EngopsError } from '../model/errors.js'
 import { parseEventText, validateEvents } from '../model/event-text.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
-import { DAY, HOUR } from '../model/time.js'
+import { DAY } from '../model/time.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import {
   buildScorecard,
@@ -42,6 +31,8 @@ import {
 } from '../operating/scorecards.js'
 import { storeExists } from '../store/dialect.js'
 import { Store, type StoreWriter } from '../store/store.js'
+import { deriveEverything, deriveStale, servicesTouched, staleServices } from './derived.js'
+import { doraInputs } from './dora-data.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
@@ -81,10 +72,8 @@ export function doraJson(answer: DoraAnswer, explain = false): DoraJson {
   return { scope: answer.scope, ...answer.summary, ...(explain ? { explain: answer.details } : {}) }
 }
 
-/** Everything DORA needs, loaded once and reusable across scopes and periods. */
-interface DoraDataset {
-  attribution: DeploymentAttribution
-  links: FailureLinks
+/** The delivery rows (whole history) the scoreboard and the operating views read. */
+interface DeliveryRows {
   incidents: Incident[]
   deployments: Deployment[]
   pullRequests: PullRequest[]
@@ -154,6 +143,7 @@ export class Engine {
   private invalidate(): void {
     this.version++
     this.dataset = undefined
+    this.derivedReady = undefined
     this.scoreboardData = undefined
     this.boards.clear()
   }
@@ -175,7 +165,10 @@ export class Engine {
   }
 
   // Promises, not values: concurrent requests (the server) share one load instead of racing.
-  private dataset: Promise<DoraDataset> | undefined
+  private dataset: Promise<DeliveryRows> | undefined
+  private derivedReady: Promise<void> | undefined
+  /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
+  private deferred = 0
   private scoreboardData: Promise<ScoreboardData> | undefined
   readonly identities: IdentityResolver
 
@@ -231,7 +224,7 @@ export class Engine {
   /** Events given as text (NDJSON or JSON) rather than files, e.g. a check-in from the CLI. */
   async ingestText(text: string, name: string, source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
     const batch = toRecords(parseEventText(text, name), source)
-    return this.writeData((writer) => writeEventBatch(writer, batch))
+    return this.writeData((writer) => this.storeEvents(writer, batch))
   }
 
   /**
@@ -244,10 +237,61 @@ export class Engine {
     const raw = batch.records ?? (batch.events ?? []).map((value, i) => ({ file: name, line: i + 1, value }))
     const records = toRecords(validateEvents(raw), source.kind)
     return this.writeData(async (writer) => {
-      const summary = await writeEventBatch(writer, records)
+      const summary = await this.storeEvents(writer, records)
       if (batch.cursor !== null) await writer.setSyncCursor(source.id, batch.stream, batch.cursor, Date.now())
       return summary
     })
+  }
+
+  /**
+   * Events written in the writer's transaction, with the derived facts they change: the services
+   * they touch are marked, and derived again in the same transaction unless a bulk read defers it.
+   */
+  private async storeEvents(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
+    const summary = await writeEventBatch(writer, batch)
+    await writer.markDirty(await servicesTouched(writer, this.org, batch))
+    if (this.deferred === 0) await deriveStale(writer, this.org)
+    return summary
+  }
+
+  /**
+   * Runs a read of many batches (a sync, a git history) deriving once at the end instead of after
+   * every batch; until then the marked services are derived by any question that reads them.
+   */
+  async deferringDerivation<T>(work: () => Promise<T>): Promise<T> {
+    this.deferred++
+    try {
+      return await work()
+    } finally {
+      this.deferred--
+      if (this.deferred === 0) await this.deriveNow()
+    }
+  }
+
+  /** Derives every out-of-date service (after deferred writes, before a question). */
+  private async deriveNow(): Promise<void> {
+    if ((await staleServices(this.store, this.org)).length > 0)
+      await this.store.derive((writer) => deriveStale(writer, this.org))
+  }
+
+  /** Derived facts up to date before a question reads them (once per data version). */
+  private ensureDerived(): Promise<void> {
+    this.derivedReady ??= this.deriveNow().catch((error) => {
+      this.derivedReady = undefined
+      throw error
+    })
+    return this.derivedReady
+  }
+
+  /**
+   * `engops rebuild`: derives every service's facts again from the events (after an upgrade that
+   * changed a definition, or to check); the rows are the same as those kept at ingest.
+   */
+  async rebuild(): Promise<{ services: number; shippedDeployments: number }> {
+    this.invalidate()
+    const services = await this.store.derive((writer) => deriveEverything(writer, this.org))
+    const counts = await this.store.derivedCounts()
+    return { services: services.length, shippedDeployments: counts.shipped_deployments }
   }
 
   /** What connectors need to know of the organization and the store while mapping. */
@@ -322,7 +366,7 @@ export class Engine {
     const raw = mapped.events.map((value, i) => ({ file: `${kind} webhook`, line: i + 1, value }))
     const batch = toRecords(validateEvents(raw), kind)
     await this.writeData(async (writer) => {
-      await writeEventBatch(writer, batch)
+      await this.storeEvents(writer, batch)
       await writer.recordDelivery(kind, delivery, Date.now(), mapped.events.length)
     })
     return { status: 'stored', delivery, duplicate: false, stored: mapped.events.length }
@@ -449,70 +493,20 @@ export class Engine {
     return done
   }
 
-  /** Loads deployments, incidents, pull requests and the commit graph, and attributes changes. */
-  async loadDoraDataset(): Promise<DoraDataset> {
+  /** Every deployment, incident and pull request (without commit lists), loaded once per data version. */
+  async loadDeliveryRows(): Promise<DeliveryRows> {
     await this.noticeOtherWriters()
-    this.dataset ??= this.readDoraDataset().catch((error) => {
-      this.dataset = undefined
-      throw error
-    })
-    return this.dataset
-  }
-
-  private async readDoraDataset(): Promise<DoraDataset> {
-    const services = this.serviceScopes()
-    const repos = [...new Set(services.flatMap((service) => service.repositories.map((repo) => repo.name)))]
-    const pathRepos = [
-      ...new Set(
-        services.flatMap((s) => s.repositories.filter((r) => r.paths.length > 0).map((r) => r.name)),
-      ),
-    ]
-    const [deployments, incidents, pullRequests, commits, files] = await Promise.all([
+    this.dataset ??= Promise.all([
       this.store.listDeployments(),
       this.store.listIncidents(),
       this.store.listPullRequests(),
-      this.store.listCommitGraph(repos),
-      this.store.listCommitFiles(pathRepos),
     ])
-    const filesBySha = new Map<string, string[]>()
-    for (const file of files) {
-      const key = `${file.repo}\0${file.sha}`
-      const list = filesBySha.get(key)
-      if (list) list.push(file.path)
-      else filesBySha.set(key, [file.path])
-    }
-    const production = new Set(this.org.org.productionEnvironments.map((env) => env.toLowerCase()))
-    const attribution = attributeChanges(
-      services,
-      deployments,
-      commits,
-      pullRequests,
-      (repo, sha) => filesBySha.get(`${repo}\0${sha}`),
-      {
-        isProduction: (environment) => production.has(environment.toLowerCase()),
-        firstDeploymentLookbackMs: this.org.org.dora.firstDeploymentLookbackDays * DAY,
-      },
-    )
-    const links = linkFailures(attribution, incidents, services, this.org.org.dora.incidentWindowHours * HOUR)
-    // Keep what the metrics read; the commit graph and its per-commit index (most of the memory)
-    // are only needed to attribute and link, and go now.
-    const { groups, firstCommitAt, unknownShaDeployments } = attribution
-    // Pull requests' commit lists served attribution only (their first-commit times are kept).
-    for (const pr of pullRequests) pr.commits = []
-    return {
-      attribution: { deployments: attribution.deployments, groups, firstCommitAt, unknownShaDeployments },
-      links,
-      incidents,
-      deployments,
-      pullRequests,
-    }
-  }
-
-  private serviceScopes(): ServiceScope[] {
-    return this.org.services.map((service) => ({
-      id: service.id,
-      repositories: serviceRepositories(service),
-    }))
+      .then(([deployments, incidents, pullRequests]) => ({ deployments, incidents, pullRequests }))
+      .catch((error) => {
+        this.dataset = undefined
+        throw error
+      })
+    return this.dataset
   }
 
   async dora(query: DoraQuery = {}): Promise<DoraAnswer> {
@@ -522,16 +516,18 @@ export class Engine {
     return { scope, ...(await this.doraFor(scope, period, profile, query.explain ?? false)) }
   }
 
+  /** DORA of one scope and period, from the derived facts of that period only. */
   private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile, explain: boolean) {
-    const dataset = await this.loadDoraDataset()
+    await this.noticeOtherWriters()
+    await this.ensureDerived()
+    const services = this.scopeServices(scope)
+    const inputs = await doraInputs(this.store, period, services)
     return computeDora({
       period,
       timeZone: this.org.org.timezone,
       profile,
-      scope: this.scopeServices(scope),
-      attribution: dataset.attribution,
-      links: dataset.links,
-      incidents: dataset.incidents,
+      scope: services,
+      ...inputs,
       sameAuthor: this.identities.same,
       explain,
     })
@@ -544,7 +540,7 @@ export class Engine {
   async loadScoreboard(): Promise<ScoreboardData> {
     await this.noticeOtherWriters()
     // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
-    this.scoreboardData ??= this.loadDoraDataset()
+    this.scoreboardData ??= this.loadDeliveryRows()
       .then((core) => loadScoreboardData(this.store, this.org, this.identities, core))
       .catch((error) => {
         this.scoreboardData = undefined

@@ -109,6 +109,16 @@ export async function ingestSource(
   /** Filled as batches are stored, so a caller that catches a failure still sees what was stored. */
   summary: IngestSummary = emptySummary(entry),
 ): Promise<IngestSummary> {
+  // Batches mark what they change; the facts are derived once, when the source is read.
+  return engine.deferringDerivation(() => readInto(engine, entry, options, summary))
+}
+
+async function readInto(
+  engine: Engine,
+  entry: SourceEntry,
+  options: IngestOptions,
+  summary: IngestSummary,
+): Promise<IngestSummary> {
   const { read, source } = connectorFor(entry)
   const cursors = await engine.store.syncCursors(source.id)
   const authors = new Set<string>()

@@ -255,7 +255,7 @@ export async function topology(engine: Engine, now: number): Promise<Topology> {
     }
   }
   const incidentLeadsByService = new Map<string, Map<string, number>>()
-  for (const incident of (await engine.loadDoraDataset()).incidents) {
+  for (const incident of (await engine.loadDeliveryRows()).incidents) {
     if (incident.detectedAt < since || incident.detectedAt >= now) continue
     const lead =
       incident.roles.find((r) => r.role === 'incident-commander') ??
@@ -324,7 +324,7 @@ async function computeBudgets(
 
 export async function gates(engine: Engine, now: number): Promise<GateResult[]> {
   const org = engine.org
-  const dataset = await engine.loadDoraDataset()
+  const dataset = await engine.loadDeliveryRows()
   const production = new Set(org.org.productionEnvironments.map((e) => e.toLowerCase()))
   const data: GateData = {
     now,
@@ -349,7 +349,7 @@ export async function gates(engine: Engine, now: number): Promise<GateResult[]> 
 export async function maturity(engine: Engine, now: number): Promise<MaturityAssessment[]> {
   const org = engine.org
   const since = now - EVIDENCE_DAYS * DAY
-  const dataset = await engine.loadDoraDataset()
+  const dataset = await engine.loadDeliveryRows()
   const rows = await engine.loadScoreboard()
   const inWindow = (at: number) => at >= since && at < now
   const critical = org.services.filter((s) => s.tier <= 2 && s.lifecycle !== 'deprecated').map((s) => s.id)
@@ -405,7 +405,7 @@ export async function experimentSamples(
   const repos = repositoriesOf(org, scope)
   const inside = (at: number | null | undefined) =>
     at !== null && at !== undefined && at >= window.from && at < window.to
-  const dataset = await engine.loadDoraDataset()
+  const dataset = await engine.loadDeliveryRows()
   const rows = await engine.loadScoreboard()
   const hours = (ms: number) => ms / 3_600_000
   switch (metric) {

@@ -24,7 +24,8 @@ export interface Change {
   repo: string
   sha: string
   authoredAt: number
-  pullRequest: PullRequest | null
+  /** The merged pull request the change came in (its id), if any. */
+  pullRequestId: string | null
 }
 
 export interface ShippedDeployment {
@@ -331,7 +332,7 @@ function shipChanges(
           repo,
           sha: commitSha,
           authoredAt: commits.authoredAt[original]!,
-          pullRequest: pr,
+          pullRequestId: pr.id,
         })
       }
     }
@@ -347,7 +348,7 @@ function shipChanges(
         : commits.committedAt[at]! >= lookbackStart
       if (!recent) continue
     }
-    entry.changes.push({ repo, sha, authoredAt: commits.authoredAt[at]!, pullRequest: pr })
+    entry.changes.push({ repo, sha, authoredAt: commits.authoredAt[at]!, pullRequestId: pr?.id ?? null })
   }
 }
 

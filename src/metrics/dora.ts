@@ -224,6 +224,11 @@ export interface DoraInput {
   attribution: DeploymentAttribution
   links: FailureLinks
   incidents: readonly Incident[]
+  /**
+   * Whether the scope deployed to production by the period's end; default: whether `attribution`
+   * holds such a deployment (when it holds only the period's, the caller knows better).
+   */
+  covered?: boolean
   /** Whether two identities (PR author, reviewer) are the same person. */
   sameAuthor: (a: string, b: string) => boolean
   /** List the rows behind the numbers (`--explain`); off, nothing but the summary is built. */
@@ -248,7 +253,7 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
       : [...scope].flatMap((service) => (attribution.groups.get(service) ?? []).flat())
   // Zero deployments is a rate (Low) only when deployments are recorded for the scope by the
   // period's end; before any, it is no data.
-  const covered = candidates.some((entry) => entry.deployment.finishedAt < period.to)
+  const covered = input.covered ?? candidates.some((entry) => entry.deployment.finishedAt < period.to)
   const shipped = candidates
     .filter((entry) => inPeriod(entry.deployment.finishedAt, period))
     .sort((a, b) => a.deployment.finishedAt - b.deployment.finishedAt)
@@ -305,7 +310,7 @@ export function computeDora(input: DoraInput): { summary: DoraSummary; details: 
           deployment: deployment.id,
           authoredAt: toIso(change.authoredAt),
           leadTimeSeconds: seconds(span),
-          pullRequest: change.pullRequest?.id ?? null,
+          pullRequest: change.pullRequestId,
         })
     }
     for (const pr of entry.pullRequests) {

@@ -204,6 +204,89 @@ const migrations: Record<string, Migration> = {
       await db.insertInto('data_version').values({ id: 1, version: 0 }).execute()
     },
   },
+  '0008_derived_facts': {
+    async up(db: AnyDb) {
+      // Facts derived from the events at ingest (see schema.ts); questions read their period.
+      await db.schema
+        .createTable('shipped_deployments')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint', (c) => c.notNull())
+        .addColumn('repo', 'text')
+        .addColumn('is_first', 'integer', (c) => c.notNull())
+        .addColumn('changes', 'text', (c) => c.notNull())
+        .addColumn('pull_requests', 'text', (c) => c.notNull())
+        .addColumn('failures', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('shipped_deployments_pk', ['source', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('shipped_finished')
+        .on('shipped_deployments')
+        .columns(['finished_at'])
+        .execute()
+      await db.schema
+        .createIndex('shipped_service_finished')
+        .on('shipped_deployments')
+        .columns(['service', 'finished_at'])
+        .execute()
+      await db.schema
+        .createTable('incident_causes')
+        .addColumn('incident_source', 'text', (c) => c.notNull())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('deployment_source', 'text', (c) => c.notNull())
+        .addColumn('deployment_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('incident_causes_incident')
+        .on('incident_causes')
+        .columns(['incident_source', 'incident_id'])
+        .execute()
+      await db.schema
+        .createIndex('incident_causes_service')
+        .on('incident_causes')
+        .columns(['service'])
+        .execute()
+      await db.schema
+        .createTable('pull_request_facts')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('first_commit_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pull_request_facts_pk', ['source', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('pull_request_facts_repo')
+        .on('pull_request_facts')
+        .columns(['repo'])
+        .execute()
+      await db.schema
+        .createTable('derived_services')
+        .addColumn('service', 'text', (c) => c.primaryKey())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('derived_dirty')
+        .addColumn('service', 'text', (c) => c.primaryKey())
+        .execute()
+      // What deriving one service reads: its deployments, its repositories' pull requests, the
+      // incidents naming a deployment, the incidents of a period.
+      await db.schema.createIndex('deployments_service').on('deployments').columns(['service']).execute()
+      await db.schema.createIndex('deployments_id').on('deployments').columns(['id']).execute()
+      await db.schema.createIndex('pull_requests_repo').on('pull_requests').columns(['repo']).execute()
+      await db.schema.createIndex('incidents_resolved').on('incidents').columns(['resolved_at']).execute()
+      // A store made before holds events whose facts were never derived: every service that
+      // deployed is derived at the next question (services of the org file are, in any case).
+      await db
+        .insertInto('derived_dirty')
+        .columns(['service'])
+        .expression((eb) => eb.selectFrom('deployments').select('service').distinct())
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

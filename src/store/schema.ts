@@ -143,6 +143,69 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   sync_cursors: SyncCursorsTable
   data_version: DataVersionTable
+  shipped_deployments: ShippedDeploymentsTable
+  incident_causes: IncidentCausesTable
+  pull_request_facts: PullRequestFactsTable
+  derived_services: DerivedServicesTable
+  derived_dirty: DerivedDirtyTable
+}
+
+/*
+ * Derived facts: computed from the events above when they arrive (engine/derived.ts), so that a
+ * question reads the rows of its period instead of the whole history. Never written by anything
+ * else; `engops rebuild` recomputes them all and gives the same rows.
+ */
+
+/** Each successful production deployment: the changes and pull requests it shipped, and its failures. */
+export interface ShippedDeploymentsTable {
+  source: string
+  id: string
+  service: string
+  finished_at: number
+  /** The repository in which the deployed sha was found; null when no ingested repository has it. */
+  repo: string | null
+  /** 1 for the first successful deployment of its service and environment. */
+  is_first: number
+  /** JSON [[repo, sha, authoredAt, pull request id | null], …]: the changes it shipped. */
+  changes: string
+  /** JSON [[source, id], …]: the merged pull requests it shipped. */
+  pull_requests: string
+  /** JSON [{reason, ref}, …]: why it counts as failed (empty: it did not fail). */
+  failures: string
+}
+
+/** Which deployments each incident is blamed on (a row per cause, owned by the deployment's service). */
+export interface IncidentCausesTable {
+  incident_source: string
+  incident_id: string
+  /** Order of the causes of one incident: by the incident's service list, as they were found. */
+  position: number
+  service: string
+  deployment_source: string
+  deployment_id: string
+  reason: string
+}
+
+/** Per merged pull request: when its first known commit was authored (the start of its coding stage). */
+export interface PullRequestFactsTable {
+  source: string
+  id: string
+  repo: string
+  first_commit_at: number
+}
+
+/**
+ * The services whose facts are derived, each with the fingerprint of the org-file settings they
+ * were derived under: a changed service (repositories, paths) or rule is derived again.
+ */
+export interface DerivedServicesTable {
+  service: string
+  fingerprint: string
+}
+
+/** Services whose events changed since their facts were derived (a write marks, a derivation clears). */
+export interface DerivedDirtyTable {
+  service: string
 }
 
 /** One row: a counter every write transaction moves, so other processes notice new data. */
@@ -164,4 +227,13 @@ export const TABLES = [
   'api_tokens',
   'webhook_deliveries',
   'sync_cursors',
+] as const satisfies readonly (keyof Database)[]
+
+/** The tables of derived facts: emptied with the data, never counted as data. */
+export const DERIVED_TABLES = [
+  'shipped_deployments',
+  'incident_causes',
+  'pull_request_facts',
+  'derived_services',
+  'derived_dirty',
 ] as const satisfies readonly (keyof Database)[]

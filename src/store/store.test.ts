@@ -103,9 +103,51 @@ test('a store made before the git connector keeps its repositories incremental (
   // (and the migrations after it, which Kysely insists run after it).
   raw.prepare("DELETE FROM kysely_migration WHERE name >= '0006'").run()
   raw.prepare('DROP TABLE data_version').run()
+  undoDerivedFacts(raw)
   raw.close()
   const reopened = await Store.open(file)
   expect(await reopened.syncCursors('git')).toEqual(new Map([['shop', '["abc123","def456"]']]))
   expect(await reopened.write((w) => w.readState('git:shop:tips'))).toBeUndefined()
+  await reopened.close()
+})
+
+/** Takes a SQLite store back to before migration 0008 (derived facts). */
+function undoDerivedFacts(raw: Database.Database): void {
+  for (const table of [
+    'shipped_deployments',
+    'incident_causes',
+    'pull_request_facts',
+    'derived_services',
+    'derived_dirty',
+  ])
+    raw.prepare(`DROP TABLE ${table}`).run()
+  for (const index of ['deployments_service', 'deployments_id', 'pull_requests_repo', 'incidents_resolved'])
+    raw.prepare(`DROP INDEX ${index}`).run()
+  raw.prepare("DELETE FROM kysely_migration WHERE name >= '0008'").run()
+}
+
+test('a store made before derived facts has every deploying service derived at the next question (0008)', async () => {
+  const file = join(dir, 'derived.db')
+  const store = await Store.open(file)
+  const deployment = {
+    source: 'events',
+    id: 'd1',
+    service: 'legacy',
+    environment: 'production',
+    result: 'success' as const,
+    startedAt: 1,
+    finishedAt: 2,
+    sha: 'abc1234',
+    kind: 'regular' as const,
+    labels: [],
+    regression: null,
+  }
+  await store.write((w) => w.upsertDeployments([deployment]))
+  await store.close()
+  const raw = new Database(file)
+  undoDerivedFacts(raw)
+  raw.close()
+  const reopened = await Store.open(file)
+  expect(await reopened.derivedState()).toEqual({ fingerprints: new Map(), dirty: new Set(['legacy']) })
   await reopened.close()
 })

@@ -1,0 +1,551 @@
+/**
+ * Reading the store: domain records out of the tables, on the whole store or inside a write
+ * transaction (the writer reads what it is about to derive from, and sees its own writes).
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type {
+  CommitFile,
+  Deployment,
+  DeploymentKind,
+  GraphCommit,
+  Incident,
+  PullRequest,
+  Severity,
+} from '../model/types.js'
+import type { Database } from './schema.js'
+
+/**
+ * The deployments.regression column: 0 = not reported (also every row written before reports
+ * were told apart from their absence), 1 = a regression, 2 = reported as no regression.
+ */
+const REGRESSION_FROM_COLUMN: Record<number, boolean | null> = { 0: null, 1: true, 2: false }
+
+export type Db = Kysely<Database> | Transaction<Database>
+
+/** Values per `IN (…)` list: well under SQLite's bound-parameter limit. */
+const IN_LIST = 500
+
+function* chunks<T>(values: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < values.length; start += IN_LIST) yield values.slice(start, start + IN_LIST)
+}
+
+/** A shipped deployment as derived: the deployment, where its sha was found, what it shipped and why it failed. */
+export interface ShippedRow {
+  deployment: Deployment
+  repo: string | null
+  first: boolean
+  /** [repo, sha, authoredAt, pull request id | null] per change. */
+  changes: [repo: string, sha: string, authoredAt: number, pullRequest: string | null][]
+  /** [source, id] per merged pull request shipped. */
+  pullRequests: [source: string, id: string][]
+  failures: { reason: string; ref: string }[]
+}
+
+export class StoreReader {
+  constructor(protected readonly db: Db) {}
+
+  async listDeployments(): Promise<Deployment[]> {
+    return this.deploymentsOf(null)
+  }
+
+  /** The deployments of some services (null: all), in finish order. */
+  async deploymentsOf(services: readonly string[] | null): Promise<Deployment[]> {
+    if (services?.length === 0) return []
+    let query = this.db.selectFrom('deployments').selectAll()
+    if (services) query = query.where('service', 'in', services)
+    const rows = await query.orderBy('finished_at').orderBy('source').orderBy('id').execute()
+    return rows.map(deploymentOf)
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .orderBy('detected_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map(incidentOf)
+  }
+
+  /** One incident by identity, e.g. to merge a webhook's lifecycle step into it. */
+  async findIncident(source: string, id: string): Promise<Incident | undefined> {
+    const row = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('source', '=', source)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row ? incidentOf(row) : undefined
+  }
+
+  async listTokens(): Promise<
+    { id: string; name: string; role: string; createdAt: number; revokedAt: number | null }[]
+  > {
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+    }))
+  }
+
+  /** A live (not revoked) token's stored hash and role. */
+  async findToken(id: string): Promise<{ hash: string; role: string; name: string } | undefined> {
+    return this.db
+      .selectFrom('api_tokens')
+      .select(['hash', 'role', 'name'])
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+  }
+
+  /** Every identity that signed work, with how much: commit authors (name, email) and pull request authors (logins). */
+  async authorCounts(): Promise<{
+    commits: { name: string; email: string | null; count: number }[]
+    pullRequests: { login: string; count: number }[]
+  }> {
+    const commits = await this.db
+      .selectFrom('commits')
+      .select(['author_name', 'author_email', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(['author_name', 'author_email'])
+      .execute()
+    const pulls = await this.db
+      .selectFrom('pull_requests')
+      .select(['author', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('author')
+      .execute()
+    return {
+      commits: commits.map((r) => ({ name: r.author_name, email: r.author_email, count: Number(r.count) })),
+      pullRequests: pulls.map((r) => ({ login: r.author, count: Number(r.count) })),
+    }
+  }
+
+  /** The cursors a source's earlier syncs left, by stream. */
+  async syncCursors(source: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('sync_cursors')
+      .select(['stream', 'cursor'])
+      .where('source', '=', source)
+      .execute()
+    return new Map(rows.map((row) => [row.stream, row.cursor]))
+  }
+
+  async hasDelivery(provider: string, delivery: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('delivery')
+      .where('provider', '=', provider)
+      .where('delivery', '=', delivery)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  /**
+   * Pull requests, oldest first: of some repositories (default: all), without their commit lists
+   * unless asked (only deriving which changes shipped reads them, and they are most of the row).
+   */
+  async listPullRequests(
+    options: { repos?: readonly string[]; commits?: boolean } = {},
+  ): Promise<PullRequest[]> {
+    if (options.repos?.length === 0) return []
+    let query = this.db
+      .selectFrom('pull_requests')
+      .select([
+        'source',
+        'id',
+        'repo',
+        'number',
+        'author',
+        'created_at',
+        'merged_at',
+        'closed_at',
+        'merge_sha',
+        'head_sha',
+        'reviews',
+        'additions',
+        'deletions',
+        'draft',
+        'labels',
+      ])
+      .$if(options.commits === true, (q) => q.select('commits'))
+    if (options.repos) query = query.where('repo', 'in', options.repos)
+    const rows = await query.orderBy('created_at').orderBy('source').orderBy('id').execute()
+    return rows.map((row) => pullRequestOf(row))
+  }
+
+  /** Pull requests by identity (the ones a period's deployments shipped), without commit lists. */
+  async pullRequestsByKey(keys: readonly (readonly [source: string, id: string])[]): Promise<PullRequest[]> {
+    const wanted = new Set(keys.map(([source, id]) => `${source}\0${id}`))
+    const ids = [...new Set(keys.map(([, id]) => id))]
+    const out: PullRequest[] = []
+    for (let start = 0; start < ids.length; start += IN_LIST) {
+      const rows = await this.db
+        .selectFrom('pull_requests')
+        .selectAll()
+        .where('id', 'in', ids.slice(start, start + IN_LIST))
+        .execute()
+      for (const row of rows) if (wanted.has(`${row.source}\0${row.id}`)) out.push(pullRequestOf(row))
+    }
+    return out
+  }
+
+  /** What derivation knows of each service: the settings its facts were derived under, and whether events changed since. */
+  async derivedState(): Promise<{ fingerprints: Map<string, string>; dirty: Set<string> }> {
+    const [derived, dirty] = await Promise.all([
+      this.db.selectFrom('derived_services').select(['service', 'fingerprint']).execute(),
+      this.db.selectFrom('derived_dirty').select('service').execute(),
+    ])
+    return {
+      fingerprints: new Map(derived.map((row) => [row.service, row.fingerprint])),
+      dirty: new Set(dirty.map((row) => row.service)),
+    }
+  }
+
+  /** Every service that ever deployed (named by a deployment, in the org file or not). */
+  async deployingServices(): Promise<string[]> {
+    const rows = await this.db.selectFrom('deployments').select('service').distinct().execute()
+    return rows.map((row) => row.service)
+  }
+
+  /**
+   * The services whose derived facts a change of these rows touches: the services of deployments
+   * with these ids, of the shipped rows with these keys and of the causes of these incidents.
+   */
+  async servicesLinkedTo(rows: {
+    deploymentIds: readonly string[]
+    deploymentKeys: readonly (readonly [source: string, id: string])[]
+    incidentKeys: readonly (readonly [source: string, id: string])[]
+  }): Promise<Set<string>> {
+    const found = new Set<string>()
+    for (const chunk of chunks(rows.deploymentIds)) {
+      const named = await this.db
+        .selectFrom('deployments')
+        .select('service')
+        .where('id', 'in', chunk)
+        .execute()
+      for (const row of named) found.add(row.service)
+    }
+    for (const chunk of chunks(rows.deploymentKeys)) {
+      const shipped = await this.db
+        .selectFrom('shipped_deployments')
+        .select(['service', 'source'])
+        .where(
+          'id',
+          'in',
+          chunk.map(([, id]) => id),
+        )
+        .execute()
+      const sources = new Set(chunk.map(([source]) => source))
+      for (const row of shipped) if (sources.has(row.source)) found.add(row.service)
+    }
+    for (const chunk of chunks(rows.incidentKeys)) {
+      const causes = await this.db
+        .selectFrom('incident_causes')
+        .select(['service', 'incident_source'])
+        .where(
+          'incident_id',
+          'in',
+          chunk.map(([, id]) => id),
+        )
+        .execute()
+      const sources = new Set(chunk.map(([source]) => source))
+      for (const row of causes) if (sources.has(row.incident_source)) found.add(row.service)
+    }
+    return found
+  }
+
+  /**
+   * The shipped deployments of a period (finished in [from, to)) of some services (null: all),
+   * each with its deployment, in finish order.
+   */
+  async shippedIn(
+    period: { from: number; to: number },
+    services: readonly string[] | null,
+  ): Promise<ShippedRow[]> {
+    if (services?.length === 0) return []
+    let query = this.db
+      .selectFrom('shipped_deployments as s')
+      .innerJoin('deployments as d', (join) =>
+        join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
+      )
+      .selectAll('d')
+      .select(['s.repo as shipped_repo', 's.is_first', 's.changes', 's.pull_requests', 's.failures'])
+      .where('s.finished_at', '>=', period.from)
+      .where('s.finished_at', '<', period.to)
+    if (services) query = query.where('s.service', 'in', services)
+    const rows = await query.orderBy('s.finished_at').orderBy('s.source').orderBy('s.id').execute()
+    return rows.map((row) => ({
+      deployment: deploymentOf(row),
+      repo: row.shipped_repo,
+      first: row.is_first === 1,
+      changes: JSON.parse(row.changes) as ShippedRow['changes'],
+      pullRequests: JSON.parse(row.pull_requests) as ShippedRow['pullRequests'],
+      failures: JSON.parse(row.failures) as ShippedRow['failures'],
+    }))
+  }
+
+  /** Whether some services (null: any) shipped a production deployment before a time. */
+  async shippedBefore(at: number, services: readonly string[] | null): Promise<boolean> {
+    if (services?.length === 0) return false
+    let query = this.db.selectFrom('shipped_deployments').select('id').where('finished_at', '<', at)
+    if (services) query = query.where('service', 'in', services)
+    return (await query.limit(1).executeTakeFirst()) !== undefined
+  }
+
+  /** Incidents resolved in a period, and those unresolved detected before its end, by detection. */
+  async incidentsToRestore(period: { from: number; to: number }): Promise<Incident[]> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('resolved_at', '>=', period.from), eb('resolved_at', '<', period.to)]),
+          eb.and([eb('resolved_at', 'is', null), eb('detected_at', '<', period.to)]),
+        ]),
+      )
+      .orderBy('detected_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map(incidentOf)
+  }
+
+  /** The deployments each of these incidents is blamed on, in their order, with the reason. */
+  async causesOf(
+    incidents: readonly Pick<Incident, 'source' | 'id'>[],
+  ): Promise<{ incidentSource: string; incidentId: string; reason: string; deployment: Deployment }[]> {
+    const out: { incidentSource: string; incidentId: string; reason: string; deployment: Deployment }[] = []
+    for (const chunk of chunks(incidents)) {
+      const wanted = new Set(chunk.map((i) => `${i.source}\0${i.id}`))
+      const rows = await this.db
+        .selectFrom('incident_causes as c')
+        .innerJoin('deployments as d', (join) =>
+          join.onRef('d.source', '=', 'c.deployment_source').onRef('d.id', '=', 'c.deployment_id'),
+        )
+        .selectAll('d')
+        .select(['c.incident_source', 'c.incident_id', 'c.reason', 'c.position'])
+        .where(
+          'c.incident_id',
+          'in',
+          chunk.map((i) => i.id),
+        )
+        .orderBy('c.incident_source')
+        .orderBy('c.incident_id')
+        .orderBy('c.position')
+        .execute()
+      for (const row of rows) {
+        if (!wanted.has(`${row.incident_source}\0${row.incident_id}`)) continue
+        out.push({
+          incidentSource: row.incident_source,
+          incidentId: row.incident_id,
+          reason: row.reason,
+          deployment: deploymentOf(row),
+        })
+      }
+    }
+    return out
+  }
+
+  /** Incidents naming a cause (deployment or sha) that no ingested deployment matches. */
+  async unmatchedCauses(): Promise<number> {
+    const row = await this.db
+      .selectFrom('incidents as i')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('i.cause_deployment', 'is not', null), eb('i.cause_sha', 'is not', null)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('incident_causes as c')
+              .select('c.position')
+              .whereRef('c.incident_source', '=', 'i.source')
+              .whereRef('c.incident_id', '=', 'i.id'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** When the first known commit of each of these pull requests was authored, by pull request id. */
+  async firstCommitTimesOf(
+    keys: readonly (readonly [source: string, id: string])[],
+  ): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (const chunk of chunks(keys)) {
+      const wanted = new Set(chunk.map(([source, id]) => `${source}\0${id}`))
+      const rows = await this.db
+        .selectFrom('pull_request_facts')
+        .select(['source', 'id', 'first_commit_at'])
+        .where(
+          'id',
+          'in',
+          chunk.map(([, id]) => id),
+        )
+        .execute()
+      for (const row of rows) if (wanted.has(`${row.source}\0${row.id}`)) out.set(row.id, row.first_commit_at)
+    }
+    return out
+  }
+
+  /** Just what the change graph needs of the commits of the given repositories. */
+  async listCommitGraph(repos: readonly string[]): Promise<GraphCommit[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', 'sha', 'parents', 'authored_at', 'committed_at'])
+      .where('repo', 'in', repos)
+      .execute()
+    return rows.map((row) => ({
+      repo: row.repo,
+      sha: row.sha,
+      parents: row.parents ? row.parents.split(' ') : [],
+      authoredAt: row.authored_at,
+      committedAt: row.committed_at,
+    }))
+  }
+
+  async listCommitFiles(repos: readonly string[]): Promise<CommitFile[]> {
+    if (repos.length === 0) return []
+    return this.db.selectFrom('commit_files').selectAll().where('repo', 'in', repos).execute()
+  }
+
+  /**
+   * Every change of each documentation path (Markdown and the like, or under a docs folder), per
+   * repository: documentation freshness is judged as of a period's end, from the changes before it.
+   */
+  async listDocChanges(
+    repos: readonly string[],
+  ): Promise<{ repo: string; path: string; changedAt: number }[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commit_files as f')
+      .innerJoin('commits as c', (join) => join.onRef('c.repo', '=', 'f.repo').onRef('c.sha', '=', 'f.sha'))
+      .select(['f.repo', 'f.path', 'c.committed_at as changed_at'])
+      .where('f.repo', 'in', repos)
+      .where((eb) =>
+        eb.or([
+          // lower(): SQLite's LIKE ignores case, PostgreSQL's does not; README.MD is documentation too.
+          ...['%.md', '%.mdx', '%.rst', '%.adoc', 'doc/%', 'docs/%', '%/doc/%', '%/docs/%'].map((pattern) =>
+            eb(eb.fn<string>('lower', ['f.path']), 'like', pattern),
+          ),
+        ]),
+      )
+      .execute()
+    return rows.map((row) => ({ repo: row.repo, path: row.path, changedAt: Number(row.changed_at) }))
+  }
+
+  /**
+   * Who authored each change (non-merge commit) since a time: the evidence of hero culture,
+   * cross-team changes and how much managers still write code.
+   */
+  async listChangeAuthors(
+    repos: readonly string[],
+    since: number,
+  ): Promise<{ repo: string; sha: string; author: string; authoredAt: number }[]> {
+    if (repos.length === 0) return []
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at'])
+      .where('repo', 'in', repos)
+      .where('authored_at', '>=', since)
+      .where('parents', 'not like', '% %')
+      .execute()
+    return rows.map((row) => ({
+      repo: row.repo,
+      sha: row.sha,
+      author: row.author_email ?? row.author_name,
+      authoredAt: row.authored_at,
+    }))
+  }
+
+  /** The time of the first commit of each repository. */
+  async firstCommitTimes(repos: readonly string[]): Promise<Map<string, number>> {
+    if (repos.length === 0) return new Map()
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', (eb) => eb.fn.min('committed_at').as('first')])
+      .where('repo', 'in', repos)
+      .groupBy('repo')
+      .execute()
+    return new Map(rows.map((row) => [row.repo, Number(row.first)]))
+  }
+
+  /** Events of one generic family, oldest first, as they were validated. */
+  async listRecords<T>(type: string): Promise<T[]> {
+    const rows = await this.db
+      .selectFrom('records')
+      .select('payload')
+      .where('type', '=', type)
+      // Ties broken by identity: both engines list the same rows in the same order.
+      .orderBy('at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map((row) => JSON.parse(row.payload) as T)
+  }
+}
+
+function deploymentOf(row: Selectable<Database['deployments']>): Deployment {
+  return {
+    source: row.source,
+    id: row.id,
+    service: row.service,
+    environment: row.environment,
+    result: row.result as Deployment['result'],
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    sha: row.sha,
+    kind: row.kind as DeploymentKind,
+    labels: JSON.parse(row.labels) as string[],
+    regression: REGRESSION_FROM_COLUMN[row.regression] ?? null,
+  }
+}
+
+function pullRequestOf(
+  row: Omit<Selectable<Database['pull_requests']>, 'commits' | 'extra'> & { commits?: string },
+): PullRequest {
+  return {
+    source: row.source,
+    id: row.id,
+    repo: row.repo,
+    number: row.number,
+    author: row.author,
+    createdAt: row.created_at,
+    mergedAt: row.merged_at,
+    closedAt: row.closed_at,
+    mergeSha: row.merge_sha,
+    headSha: row.head_sha,
+    commits: row.commits === undefined ? [] : (JSON.parse(row.commits) as string[]),
+    reviews: JSON.parse(row.reviews) as PullRequest['reviews'],
+    additions: row.additions,
+    deletions: row.deletions,
+    draft: row.draft === 1,
+    labels: JSON.parse(row.labels) as string[],
+  }
+}
+
+function incidentOf(row: Selectable<Database['incidents']>): Incident {
+  return {
+    source: row.source,
+    id: row.id,
+    services: JSON.parse(row.services) as string[],
+    severity: row.severity as Severity,
+    detectedAt: row.detected_at,
+    acknowledgedAt: row.acknowledged_at,
+    mitigatedAt: row.mitigated_at,
+    resolvedAt: row.resolved_at,
+    causeDeployment: row.cause_deployment,
+    causeSha: row.cause_sha,
+    roles: JSON.parse(row.roles) as Incident['roles'],
+    statusUpdates: JSON.parse(row.status_updates) as Incident['statusUpdates'],
+    postmortem: row.postmortem ? (JSON.parse(row.postmortem) as Incident['postmortem']) : null,
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * Writing the store: idempotent upserts by natural key, valid only inside `Store.write` (one
+ * transaction). The writer reads too, so what it derives sees what it just wrote.
+ */
+import { type Insertable, type Kysely, sql } from 'kysely'
+import type { Commit, CommitFile, Deployment, Incident, PullRequest, Release } from '../model/types.js'
+import type { DatabaseKind } from './dialect.js'
+import { type Db, StoreReader } from './reader.js'
+import type { Database } from './schema.js'
+
+/** A generic event as stored: its identity, time and scope, and the event itself. */
+export interface StoredRecord {
+  type: string
+  source: string
+  id: string
+  at: number
+  scope: string | null
+  payload: Record<string, unknown>
+}
+
+/** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
+export const BATCH = 400
+
+const json = (value: unknown) => JSON.stringify(value)
+const extraText = (extra: Record<string, unknown> | undefined) =>
+  extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null
+
+/** Idempotent upserts by natural key, valid only inside `Store.write`. */
+/** The advisory lock that serialises derivations on PostgreSQL (any constant of our own). */
+const DERIVATION_LOCK = 1_605_200_812
+
+/** One service's derived facts, as deriving it found them. */
+export interface DerivedRows {
+  shipped: Insertable<Database['shipped_deployments']>[]
+  causes: Insertable<Database['incident_causes']>[]
+  pullRequestFacts: Insertable<Database['pull_request_facts']>[]
+}
+
+export class StoreWriter extends StoreReader {
+  constructor(
+    db: Db,
+    private readonly kind: DatabaseKind,
+  ) {
+    super(db)
+  }
+
+  /**
+   * Held until the commit: one derivation at a time across processes, each reading what the one
+   * before it committed. (SQLite has one writer at a time anyway.)
+   */
+  async lockDerivation(): Promise<void> {
+    if (this.kind === 'postgres') await sql`select pg_advisory_xact_lock(${DERIVATION_LOCK})`.execute(this.db)
+  }
+
+  /** Marks services whose events changed: their facts are derived again before they are read. */
+  async markDirty(services: Iterable<string>): Promise<void> {
+    await this.upsert(
+      'derived_dirty',
+      [...new Set(services)].map((service) => ({ service })),
+      ['service'],
+    )
+  }
+
+  /**
+   * Replaces the derived facts of some services (and of their repositories' pull requests) with
+   * the rows just derived, records the settings they were derived under and clears their marks.
+   */
+  async replaceDerived(
+    services: readonly { id: string; fingerprint: string }[],
+    repos: readonly string[],
+    rows: DerivedRows,
+  ): Promise<void> {
+    const ids = services.map((s) => s.id)
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const chunk = ids.slice(start, start + BATCH)
+      await this.db.deleteFrom('shipped_deployments').where('service', 'in', chunk).execute()
+      await this.db.deleteFrom('incident_causes').where('service', 'in', chunk).execute()
+      await this.db.deleteFrom('derived_dirty').where('service', 'in', chunk).execute()
+    }
+    for (let start = 0; start < repos.length; start += BATCH) {
+      const chunk = repos.slice(start, start + BATCH)
+      await this.db.deleteFrom('pull_request_facts').where('repo', 'in', chunk).execute()
+    }
+    // Upserts: a deployment that moved to a service derived in a later round is replaced there.
+    await this.upsert('shipped_deployments', rows.shipped, ['source', 'id'])
+    await this.insertAll('incident_causes', rows.causes)
+    await this.upsert('pull_request_facts', rows.pullRequestFacts, ['source', 'id'])
+    await this.upsert(
+      'derived_services',
+      services.map((s) => ({ service: s.id, fingerprint: s.fingerprint })),
+      ['service'],
+    )
+  }
+
+  private async insertAll<T extends keyof Database>(
+    table: T,
+    rows: Insertable<Database[T]>[],
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += BATCH) {
+      // biome-ignore lint/suspicious/noExplicitAny: the typed caller checks the columns
+      await (this.db as Kysely<any>)
+        .insertInto(table)
+        .values(rows.slice(start, start + BATCH))
+        .execute()
+    }
+  }
+
+  private async upsert<T extends keyof Database>(
+    table: T,
+    rows: Insertable<Database[T]>[],
+    key: readonly (keyof Database[T] & string)[],
+  ): Promise<void> {
+    if (rows.length === 0) return
+    const columns = Object.keys(rows[0] as object).filter((column) => !key.includes(column as never))
+    for (let start = 0; start < rows.length; start += BATCH) {
+      const batch = rows.slice(start, start + BATCH)
+      // biome-ignore lint/suspicious/noExplicitAny: one generic upsert over every table
+      const db = this.db as Kysely<any>
+      await db
+        .insertInto(table)
+        .values(batch)
+        // biome-ignore lint/suspicious/noExplicitAny: column names are checked by the typed callers
+        .onConflict((oc: any) => {
+          const target = oc.columns([...key])
+          if (columns.length === 0) return target.doNothing()
+          return target.doUpdateSet(
+            // biome-ignore lint/suspicious/noExplicitAny: see above
+            Object.fromEntries(columns.map((column) => [column, (eb: any) => eb.ref(`excluded.${column}`)])),
+          )
+        })
+        .execute()
+    }
+  }
+
+  async readState<T>(key: string): Promise<T | undefined> {
+    const row = await this.db
+      .selectFrom('ingest_state')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst()
+    return row ? (JSON.parse(row.value) as T) : undefined
+  }
+
+  async setState(key: string, value: unknown): Promise<void> {
+    await this.upsert('ingest_state', [{ key, value: json(value) }], ['key'])
+  }
+
+  async insertToken(token: {
+    id: string
+    name: string
+    role: string
+    hash: string
+    createdAt: number
+  }): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: token.id,
+        name: token.name,
+        role: token.role,
+        hash: token.hash,
+        created_at: token.createdAt,
+      })
+      .execute()
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) > 0
+  }
+
+  async setSyncCursor(source: string, stream: string, cursor: string, at: number): Promise<void> {
+    await this.db
+      .insertInto('sync_cursors')
+      .values({ source, stream, cursor, updated_at: at })
+      .onConflict((oc) => oc.columns(['source', 'stream']).doUpdateSet({ cursor, updated_at: at }))
+      .execute()
+  }
+
+  async recordDelivery(provider: string, delivery: string, at: number, events: number): Promise<void> {
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({ provider, delivery, received_at: at, events })
+      .onConflict((oc) => oc.columns(['provider', 'delivery']).doNothing())
+      .execute()
+  }
+
+  async upsertCommits(
+    source: string,
+    commits: (Commit & { extra?: Record<string, unknown> })[],
+  ): Promise<void> {
+    await this.upsert(
+      'commits',
+      commits.map((c) => ({
+        repo: c.repo,
+        sha: c.sha,
+        source,
+        parents: c.parents.join(' '),
+        author_name: c.authorName,
+        author_email: c.authorEmail,
+        authored_at: c.authoredAt,
+        committed_at: c.committedAt,
+        additions: c.additions,
+        deletions: c.deletions,
+        extra: extraText(c.extra),
+      })),
+      ['repo', 'sha'],
+    )
+  }
+
+  async upsertRecords(records: StoredRecord[]): Promise<void> {
+    await this.upsert(
+      'records',
+      records.map((r) => ({
+        type: r.type,
+        source: r.source,
+        id: r.id,
+        at: r.at,
+        scope: r.scope,
+        payload: json(r.payload),
+      })),
+      ['type', 'source', 'id'],
+    )
+  }
+
+  async upsertCommitFiles(files: CommitFile[]): Promise<void> {
+    await this.upsert('commit_files', files, ['repo', 'sha', 'path'])
+  }
+
+  async upsertReleases(releases: Release[]): Promise<void> {
+    await this.upsert(
+      'releases',
+      releases.map((r) => ({ repo: r.repo, name: r.name, sha: r.sha, tagged_at: r.taggedAt })),
+      ['repo', 'name'],
+    )
+  }
+
+  async upsertDeployments(deployments: (Deployment & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'deployments',
+      deployments.map((d) => ({
+        source: d.source,
+        id: d.id,
+        service: d.service,
+        environment: d.environment,
+        result: d.result,
+        started_at: d.startedAt,
+        finished_at: d.finishedAt,
+        sha: d.sha,
+        kind: d.kind,
+        labels: json(d.labels),
+        regression: d.regression === null ? 0 : d.regression ? 1 : 2,
+        extra: extraText(d.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+
+  async upsertIncidents(incidents: (Incident & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'incidents',
+      incidents.map((i) => ({
+        source: i.source,
+        id: i.id,
+        services: json(i.services),
+        severity: i.severity,
+        detected_at: i.detectedAt,
+        acknowledged_at: i.acknowledgedAt,
+        mitigated_at: i.mitigatedAt,
+        resolved_at: i.resolvedAt,
+        cause_deployment: i.causeDeployment,
+        cause_sha: i.causeSha,
+        roles: json(i.roles),
+        status_updates: json(i.statusUpdates),
+        postmortem: i.postmortem ? json(i.postmortem) : null,
+        extra: extraText(i.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+
+  async upsertPullRequests(prs: (PullRequest & { extra?: Record<string, unknown> })[]): Promise<void> {
+    await this.upsert(
+      'pull_requests',
+      prs.map((p) => ({
+        source: p.source,
+        id: p.id,
+        repo: p.repo,
+        number: p.number,
+        author: p.author,
+        created_at: p.createdAt,
+        merged_at: p.mergedAt,
+        closed_at: p.closedAt,
+        merge_sha: p.mergeSha,
+        head_sha: p.headSha,
+        commits: json(p.commits),
+        reviews: json(p.reviews),
+        additions: p.additions,
+        deletions: p.deletions,
+        draft: p.draft ? 1 : 0,
+        labels: json(p.labels),
+        extra: extraText(p.extra),
+      })),
+      ['source', 'id'],
+    )
+  }
+}
