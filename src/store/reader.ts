@@ -29,6 +29,22 @@ function* chunks<T>(values: readonly T[]): Generator<T[]> {
   for (let start = 0; start < values.length; start += IN_LIST) yield values.slice(start, start + IN_LIST)
 }
 
+type Key = readonly [source: string, id: string]
+
+/**
+ * Identities grouped by source, the ids in lists of at most IN_LIST: `source = ? AND id IN (…)`
+ * walks the (source, id) key, where `id IN (…)` alone would read the whole table.
+ */
+function* keyChunks(keys: readonly Key[]): Generator<{ source: string; ids: string[] }> {
+  const bySource = new Map<string, Set<string>>()
+  for (const [source, id] of keys) {
+    const ids = bySource.get(source) ?? new Set()
+    ids.add(id)
+    bySource.set(source, ids)
+  }
+  for (const [source, ids] of bySource) for (const chunk of chunks([...ids])) yield { source, ids: chunk }
+}
+
 /** A shipped deployment as derived: the deployment, where its sha was found, what it shipped and why it failed. */
 export interface ShippedRow {
   deployment: Deployment
@@ -182,17 +198,16 @@ export class StoreReader {
   }
 
   /** Pull requests by identity (the ones a period's deployments shipped), without commit lists. */
-  async pullRequestsByKey(keys: readonly (readonly [source: string, id: string])[]): Promise<PullRequest[]> {
-    const wanted = new Set(keys.map(([source, id]) => `${source}\0${id}`))
-    const ids = [...new Set(keys.map(([, id]) => id))]
+  async pullRequestsByKey(keys: readonly Key[]): Promise<PullRequest[]> {
     const out: PullRequest[] = []
-    for (let start = 0; start < ids.length; start += IN_LIST) {
+    for (const { source, ids } of keyChunks(keys)) {
       const rows = await this.db
         .selectFrom('pull_requests')
         .selectAll()
-        .where('id', 'in', ids.slice(start, start + IN_LIST))
+        .where('source', '=', source)
+        .where('id', 'in', ids)
         .execute()
-      for (const row of rows) if (wanted.has(`${row.source}\0${row.id}`)) out.push(pullRequestOf(row))
+      for (const row of rows) out.push(pullRequestOf(row))
     }
     return out
   }
@@ -221,8 +236,8 @@ export class StoreReader {
    */
   async servicesLinkedTo(rows: {
     deploymentIds: readonly string[]
-    deploymentKeys: readonly (readonly [source: string, id: string])[]
-    incidentKeys: readonly (readonly [source: string, id: string])[]
+    deploymentKeys: readonly Key[]
+    incidentKeys: readonly Key[]
   }): Promise<Set<string>> {
     const found = new Set<string>()
     for (const chunk of chunks(rows.deploymentIds)) {
@@ -233,31 +248,23 @@ export class StoreReader {
         .execute()
       for (const row of named) found.add(row.service)
     }
-    for (const chunk of chunks(rows.deploymentKeys)) {
+    for (const { source, ids } of keyChunks(rows.deploymentKeys)) {
       const shipped = await this.db
         .selectFrom('shipped_deployments')
-        .select(['service', 'source'])
-        .where(
-          'id',
-          'in',
-          chunk.map(([, id]) => id),
-        )
+        .select('service')
+        .where('source', '=', source)
+        .where('id', 'in', ids)
         .execute()
-      const sources = new Set(chunk.map(([source]) => source))
-      for (const row of shipped) if (sources.has(row.source)) found.add(row.service)
+      for (const row of shipped) found.add(row.service)
     }
-    for (const chunk of chunks(rows.incidentKeys)) {
+    for (const { source, ids } of keyChunks(rows.incidentKeys)) {
       const causes = await this.db
         .selectFrom('incident_causes')
-        .select(['service', 'incident_source'])
-        .where(
-          'incident_id',
-          'in',
-          chunk.map(([, id]) => id),
-        )
+        .select('service')
+        .where('incident_source', '=', source)
+        .where('incident_id', 'in', ids)
         .execute()
-      const sources = new Set(chunk.map(([source]) => source))
-      for (const row of causes) if (sources.has(row.incident_source)) found.add(row.service)
+      for (const row of causes) found.add(row.service)
     }
     return found
   }
@@ -323,8 +330,7 @@ export class StoreReader {
     incidents: readonly Pick<Incident, 'source' | 'id'>[],
   ): Promise<{ incidentSource: string; incidentId: string; reason: string; deployment: Deployment }[]> {
     const out: { incidentSource: string; incidentId: string; reason: string; deployment: Deployment }[] = []
-    for (const chunk of chunks(incidents)) {
-      const wanted = new Set(chunk.map((i) => `${i.source}\0${i.id}`))
+    for (const { source, ids } of keyChunks(incidents.map((i) => [i.source, i.id] as const))) {
       const rows = await this.db
         .selectFrom('incident_causes as c')
         .innerJoin('deployments as d', (join) =>
@@ -332,17 +338,12 @@ export class StoreReader {
         )
         .selectAll('d')
         .select(['c.incident_source', 'c.incident_id', 'c.reason', 'c.position'])
-        .where(
-          'c.incident_id',
-          'in',
-          chunk.map((i) => i.id),
-        )
-        .orderBy('c.incident_source')
+        .where('c.incident_source', '=', source)
+        .where('c.incident_id', 'in', ids)
         .orderBy('c.incident_id')
         .orderBy('c.position')
         .execute()
       for (const row of rows) {
-        if (!wanted.has(`${row.incident_source}\0${row.incident_id}`)) continue
         out.push({
           incidentSource: row.incident_source,
           incidentId: row.incident_id,
@@ -376,21 +377,17 @@ export class StoreReader {
 
   /** When the first known commit of each of these pull requests was authored, by pull request id. */
   async firstCommitTimesOf(
-    keys: readonly (readonly [source: string, id: string])[],
+    keys: readonly Key[],
   ): Promise<Map<string, number>> {
     const out = new Map<string, number>()
-    for (const chunk of chunks(keys)) {
-      const wanted = new Set(chunk.map(([source, id]) => `${source}\0${id}`))
+    for (const { source, ids } of keyChunks(keys)) {
       const rows = await this.db
         .selectFrom('pull_request_facts')
-        .select(['source', 'id', 'first_commit_at'])
-        .where(
-          'id',
-          'in',
-          chunk.map(([, id]) => id),
-        )
+        .select(['id', 'first_commit_at'])
+        .where('source', '=', source)
+        .where('id', 'in', ids)
         .execute()
-      for (const row of rows) if (wanted.has(`${row.source}\0${row.id}`)) out.set(row.id, row.first_commit_at)
+      for (const row of rows) out.set(row.id, row.first_commit_at)
     }
     return out
   }
