@@ -12,38 +12,59 @@ import {
   type IncidentCause,
   incidentKey,
 } from '../metrics/dora.js'
-import type { Deployment } from '../model/types.js'
+import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import type { ShippedRow, StoreReader } from '../store/reader.js'
 
 type DoraRows = Pick<DoraInput, 'attribution' | 'links' | 'incidents' | 'covered'>
 
-export async function doraInputs(
-  reader: StoreReader,
-  period: Period,
-  services: ReadonlySet<string> | null,
-): Promise<DoraRows> {
-  const list = services === null ? null : [...services]
-  const shipped = await reader.shippedIn(period, list)
-  const covered = shipped.length > 0 || (await reader.shippedBefore(period.from, list))
-  const incidents = (await reader.incidentsToRestore(period)).filter(
-    (i) => services === null || i.services.some((s) => services.has(s)),
-  )
+/** A period's derived DORA rows for the whole organization; any scope is cut from them in memory. */
+export interface PeriodRows {
+  shipped: ShippedRow[]
+  incidents: Incident[]
+  causes: CauseRow[]
+  unmatchedCauses: number
+  pullRequests: Map<string, PullRequest>
+  firstCommitAt: Map<string, number>
+}
+
+type CauseRow = Awaited<ReturnType<StoreReader['causesOf']>>[number]
+
+export async function loadPeriodRows(reader: StoreReader, period: Period): Promise<PeriodRows> {
+  const shipped = await reader.shippedIn(period)
+  const incidents = await reader.incidentsToRestore(period)
   const causes = await reader.causesOf(incidents)
   const unmatchedCauses = await reader.unmatchedCauses()
-  const pullRequestKeys = uniqueKeys(shipped.flatMap((row) => row.pullRequests))
-  const pullRequests = await reader.pullRequestsByKey(pullRequestKeys)
-  const firstCommitAt = await reader.firstCommitTimesOf(pullRequestKeys)
+  const keys = uniqueKeys(shipped.flatMap((row) => row.pullRequests))
+  const pullRequests = new Map(
+    (await reader.pullRequestsByKey(keys)).map((pr) => [`${pr.source}\0${pr.id}`, pr] as const),
+  )
+  const firstCommitAt = await reader.firstCommitTimesOf(keys)
+  return { shipped, incidents, causes, unmatchedCauses, pullRequests, firstCommitAt }
+}
 
-  const byKey = new Map(pullRequests.map((pr) => [`${pr.source}\0${pr.id}`, pr]))
+/**
+ * DORA's input for one scope (null: the organization) from its period's rows. `firstShipped` is
+ * each service's first production deployment: the scope is covered when one came before the end.
+ */
+export function doraInputs(
+  rows: PeriodRows,
+  period: Period,
+  services: ReadonlySet<string> | null,
+  firstShipped: ReadonlyMap<string, number>,
+): DoraRows {
+  const inScope = (service: string) => services === null || services.has(service)
+  const shipped = rows.shipped.filter((row) => inScope(row.deployment.service))
+  const covered = [...firstShipped].some(([service, at]) => inScope(service) && at < period.to)
+  const incidents = rows.incidents.filter((i) => i.services.some(inScope))
   const attribution: DeploymentAttribution = {
     deployments: new Map(),
     groups: new Map(),
-    firstCommitAt,
+    firstCommitAt: rows.firstCommitAt,
     unknownShaDeployments: shipped.filter((row) => row.repo === null).length,
   }
-  const links: FailureLinks = { failures: new Map(), causes: new Map(), unmatchedCauses }
+  const links: FailureLinks = { failures: new Map(), causes: new Map(), unmatchedCauses: rows.unmatchedCauses }
   for (const row of shipped) {
-    const entry = entryOf(row, (source, id) => byKey.get(`${source}\0${id}`))
+    const entry = entryOf(row, (source, id) => rows.pullRequests.get(`${source}\0${id}`))
     const key = `${row.deployment.source}\0${row.deployment.id}`
     attribution.deployments.set(key, entry)
     const groups = attribution.groups.get(row.deployment.service) ?? [[]]
@@ -51,8 +72,10 @@ export async function doraInputs(
     attribution.groups.set(row.deployment.service, groups)
     if (row.failures.length > 0) links.failures.set(key, row.failures as DeploymentFailure[])
   }
-  for (const cause of causes) {
+  const wanted = new Set(incidents.map(incidentKey))
+  for (const cause of rows.causes) {
     const key = incidentKey({ source: cause.incidentSource, id: cause.incidentId })
+    if (!wanted.has(key)) continue
     const list = links.causes.get(key) ?? []
     const found = attribution.deployments.get(`${cause.deployment.source}\0${cause.deployment.id}`)
     list.push({

@@ -32,7 +32,7 @@ import {
 import { storeExists } from '../store/dialect.js'
 import { Store, type StoreWriter } from '../store/store.js'
 import { deriveEverything, deriveStale, servicesTouched, staleServices } from './derived.js'
-import { doraInputs } from './dora-data.js'
+import { doraInputs, loadPeriodRows, type PeriodRows } from './dora-data.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
@@ -125,6 +125,9 @@ export function defaultDbPath(configFile: string): string {
 /** Scoreboards kept (a dashboard's trends ask for a few dozen). */
 const MAX_BOARDS = 200
 
+/** Periods whose DORA rows are kept (a dashboard's trends and a report's comparisons ask for a few dozen). */
+const MAX_PERIODS = 40
+
 /** How often a question looks whether another process wrote (ms). */
 const VERSION_CHECK_MS = 1000
 
@@ -144,6 +147,8 @@ export class Engine {
     this.version++
     this.dataset = undefined
     this.derivedReady = undefined
+    this.periodRows.clear()
+    this.firstShipped = undefined
     this.scoreboardData = undefined
     this.boards.clear()
   }
@@ -167,6 +172,9 @@ export class Engine {
   // Promises, not values: concurrent requests (the server) share one load instead of racing.
   private dataset: Promise<DeliveryRows> | undefined
   private derivedReady: Promise<void> | undefined
+  /** Each period's derived DORA rows, org-wide: a report's hundred team questions read them once. */
+  private readonly periodRows = new Map<string, Promise<PeriodRows>>()
+  private firstShipped: Promise<Map<string, number>> | undefined
   /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
   private deferred = 0
   private scoreboardData: Promise<ScoreboardData> | undefined
@@ -520,8 +528,20 @@ export class Engine {
   private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile, explain: boolean) {
     await this.noticeOtherWriters()
     await this.ensureDerived()
+    const key = `${period.from}|${period.to}`
+    let rows = this.periodRows.get(key)
+    if (!rows) {
+      rows = loadPeriodRows(this.store, period)
+      rows.catch(() => this.periodRows.delete(key))
+      this.periodRows.set(key, rows)
+      if (this.periodRows.size > MAX_PERIODS) this.periodRows.delete(this.periodRows.keys().next().value as string)
+    }
+    this.firstShipped ??= this.store.firstShipped().catch((error) => {
+      this.firstShipped = undefined
+      throw error
+    })
     const services = this.scopeServices(scope)
-    const inputs = await doraInputs(this.store, period, services)
+    const inputs = doraInputs(await rows, period, services, await this.firstShipped)
     return computeDora({
       period,
       timeZone: this.org.org.timezone,

@@ -269,16 +269,9 @@ export class StoreReader {
     return found
   }
 
-  /**
-   * The shipped deployments of a period (finished in [from, to)) of some services (null: all),
-   * each with its deployment, in finish order.
-   */
-  async shippedIn(
-    period: { from: number; to: number },
-    services: readonly string[] | null,
-  ): Promise<ShippedRow[]> {
-    if (services?.length === 0) return []
-    let query = this.db
+  /** The shipped deployments of a period (finished in [from, to)), each with its deployment, in finish order. */
+  async shippedIn(period: { from: number; to: number }): Promise<ShippedRow[]> {
+    const query = this.db
       .selectFrom('shipped_deployments as s')
       .innerJoin('deployments as d', (join) =>
         join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
@@ -287,7 +280,6 @@ export class StoreReader {
       .select(['s.repo as shipped_repo', 's.is_first', 's.changes', 's.pull_requests', 's.failures'])
       .where('s.finished_at', '>=', period.from)
       .where('s.finished_at', '<', period.to)
-    if (services) query = query.where('s.service', 'in', services)
     const rows = await query.orderBy('s.finished_at').orderBy('s.source').orderBy('s.id').execute()
     return rows.map((row) => ({
       deployment: deploymentOf(row),
@@ -299,12 +291,14 @@ export class StoreReader {
     }))
   }
 
-  /** Whether some services (null: any) shipped a production deployment before a time. */
-  async shippedBefore(at: number, services: readonly string[] | null): Promise<boolean> {
-    if (services?.length === 0) return false
-    let query = this.db.selectFrom('shipped_deployments').select('id').where('finished_at', '<', at)
-    if (services) query = query.where('service', 'in', services)
-    return (await query.limit(1).executeTakeFirst()) !== undefined
+  /** When each service's first production deployment finished. */
+  async firstShipped(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('shipped_deployments')
+      .select(['service', (eb) => eb.fn.min('finished_at').as('first')])
+      .groupBy('service')
+      .execute()
+    return new Map(rows.map((row) => [row.service, Number(row.first)]))
   }
 
   /** Incidents resolved in a period, and those unresolved detected before its end, by detection. */
