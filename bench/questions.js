@@ -7,7 +7,7 @@
 // Targets (issue 12): every question ≤ floor + 0.5 s on SQLite (+ 1 s on PostgreSQL) and ≤ 300 MiB;
 // serve ready ≤ 3 s; first /api/kpis ≤ 500 ms; one more day ≤ 2 s, a week ≈ 7 days' cost.
 //
-//   node bench/questions.js [demo-dir] [--postgres postgres://user@host/db]
+//   node bench/questions.js [demo-dir] [--postgres postgres://user@host/db [--postgres-only] [--reuse]]
 //
 // Not a test: it prints figures. Build first (npm install or npm run build).
 import { spawn, spawnSync } from 'node:child_process'
@@ -226,7 +226,7 @@ async function run(label, db) {
 }
 
 try {
-  await run('SQLite', join(dir, '.engops', 'engops.db'))
+  if (!args.includes('--postgres-only')) await run('SQLite', join(dir, '.engops', 'engops.db'))
   if (postgres) await run('PostgreSQL', postgres)
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -62,7 +62,11 @@ export function doraInputs(
     firstCommitAt: rows.firstCommitAt,
     unknownShaDeployments: shipped.filter((row) => row.repo === null).length,
   }
-  const links: FailureLinks = { failures: new Map(), causes: new Map(), unmatchedCauses: rows.unmatchedCauses }
+  const links: FailureLinks = {
+    failures: new Map(),
+    causes: new Map(),
+    unmatchedCauses: rows.unmatchedCauses,
+  }
   for (const row of shipped) {
     const entry = entryOf(row, (source, id) => rows.pullRequests.get(`${source}\0${id}`))
     const key = `${row.deployment.source}\0${row.deployment.id}`

@@ -534,7 +534,8 @@ export class Engine {
       rows = loadPeriodRows(this.store, period)
       rows.catch(() => this.periodRows.delete(key))
       this.periodRows.set(key, rows)
-      if (this.periodRows.size > MAX_PERIODS) this.periodRows.delete(this.periodRows.keys().next().value as string)
+      if (this.periodRows.size > MAX_PERIODS)
+        this.periodRows.delete(this.periodRows.keys().next().value as string)
     }
     this.firstShipped ??= this.store.firstShipped().catch((error) => {
       this.firstShipped = undefined

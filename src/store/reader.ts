@@ -370,9 +370,7 @@ export class StoreReader {
   }
 
   /** When the first known commit of each of these pull requests was authored, by pull request id. */
-  async firstCommitTimesOf(
-    keys: readonly Key[],
-  ): Promise<Map<string, number>> {
+  async firstCommitTimesOf(keys: readonly Key[]): Promise<Map<string, number>> {
     const out = new Map<string, number>()
     for (const { source, ids } of keyChunks(keys)) {
       const rows = await this.db

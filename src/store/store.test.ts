@@ -37,6 +37,22 @@ if (postgres) {
 }
 for (const [name, file] of locations) {
   describe(`store ${name}`, () => {
+    test('the same key twice in one write keeps the last, as two writes would', async () => {
+      const store = await Store.open(file)
+      try {
+        await store.write((w) =>
+          w.upsertDeployments([deployment('d1'), deployment('d2'), deployment('d1', 'def')]),
+        )
+        const rows = await store.listDeployments()
+        expect(rows.map((d) => [d.id, d.sha])).toEqual([
+          ['d1', 'def'],
+          ['d2', 'abc'],
+        ])
+      } finally {
+        await store.close()
+      }
+    })
+
     test('upserts by (source, id): the second write of the same id replaces, never duplicates', async () => {
       const store = await Store.open(file)
       try {

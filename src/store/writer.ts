@@ -71,25 +71,86 @@ export class StoreWriter extends StoreReader {
     rows: DerivedRows,
   ): Promise<void> {
     const ids = services.map((s) => s.id)
+    // Only what changed is written: a day of new events changes a few rows of each service.
+    const shipped = await this.changedRows('shipped_deployments', 'service', ids, rows.shipped, (r) => [
+      r.service,
+      r.finished_at,
+      r.repo,
+      r.is_first,
+      r.changes,
+      r.pull_requests,
+      r.failures,
+    ])
+    const facts = await this.changedRows('pull_request_facts', 'repo', repos, rows.pullRequestFacts, (r) => [
+      r.repo,
+      r.first_commit_at,
+    ])
+    await this.deleteKeys('shipped_deployments', shipped.gone)
+    await this.deleteKeys('pull_request_facts', facts.gone)
+    // Upserts: a deployment that moved to a service derived in a later round is replaced there.
+    await this.upsert('shipped_deployments', shipped.changed, ['source', 'id'])
+    await this.upsert('pull_request_facts', facts.changed, ['source', 'id'])
     for (let start = 0; start < ids.length; start += BATCH) {
       const chunk = ids.slice(start, start + BATCH)
-      await this.db.deleteFrom('shipped_deployments').where('service', 'in', chunk).execute()
       await this.db.deleteFrom('incident_causes').where('service', 'in', chunk).execute()
       await this.db.deleteFrom('derived_dirty').where('service', 'in', chunk).execute()
     }
-    for (let start = 0; start < repos.length; start += BATCH) {
-      const chunk = repos.slice(start, start + BATCH)
-      await this.db.deleteFrom('pull_request_facts').where('repo', 'in', chunk).execute()
-    }
-    // Upserts: a deployment that moved to a service derived in a later round is replaced there.
-    await this.upsert('shipped_deployments', rows.shipped, ['source', 'id'])
     await this.insertAll('incident_causes', rows.causes)
-    await this.upsert('pull_request_facts', rows.pullRequestFacts, ['source', 'id'])
     await this.upsert(
       'derived_services',
       services.map((s) => ({ service: s.id, fingerprint: s.fingerprint })),
       ['service'],
     )
+  }
+
+  /**
+   * Compares freshly derived rows keyed by (source, id) with those stored under the same owners
+   * (services or repositories): the rows that are new or differ, and the keys no longer derived.
+   */
+  private async changedRows<Row extends { source: string; id: string }>(
+    table: 'shipped_deployments' | 'pull_request_facts',
+    owner: 'service' | 'repo',
+    owners: readonly string[],
+    fresh: Row[],
+    content: (row: Row) => unknown[],
+  ): Promise<{ changed: Row[]; gone: [string, string][] }> {
+    const stored = new Map<string, { key: [string, string]; content: string }>()
+    for (let start = 0; start < owners.length; start += BATCH) {
+      // biome-ignore lint/suspicious/noExplicitAny: both tables are read by the same columns
+      const rows = (await (this.db as Kysely<any>)
+        .selectFrom(table)
+        .selectAll()
+        .where(owner, 'in', owners.slice(start, start + BATCH))
+        .execute()) as Row[]
+      for (const row of rows) {
+        const { source, id } = row
+        stored.set(`${source}\0${id}`, { key: [source, id], content: JSON.stringify(content(row)) })
+      }
+    }
+    const changed: Row[] = []
+    for (const row of fresh) {
+      const { source, id } = row
+      const key = `${source}\0${id}`
+      if (stored.get(key)?.content !== JSON.stringify(content(row))) changed.push(row)
+      stored.delete(key)
+    }
+    return { changed, gone: [...stored.values()].map((s) => s.key) }
+  }
+
+  private async deleteKeys(
+    table: 'shipped_deployments' | 'pull_request_facts',
+    keys: readonly [string, string][],
+  ): Promise<void> {
+    const bySource = new Map<string, string[]>()
+    for (const [source, id] of keys) bySource.set(source, [...(bySource.get(source) ?? []), id])
+    for (const [source, ids] of bySource) {
+      for (let start = 0; start < ids.length; start += BATCH)
+        await this.db
+          .deleteFrom(table)
+          .where('source', '=', source)
+          .where('id', 'in', ids.slice(start, start + BATCH))
+          .execute()
+    }
   }
 
   private async insertAll<T extends keyof Database>(
@@ -112,8 +173,9 @@ export class StoreWriter extends StoreReader {
   ): Promise<void> {
     if (rows.length === 0) return
     const columns = Object.keys(rows[0] as object).filter((column) => !key.includes(column as never))
-    for (let start = 0; start < rows.length; start += BATCH) {
-      const batch = rows.slice(start, start + BATCH)
+    const unique = lastOfEachKey(rows, key)
+    for (let start = 0; start < unique.length; start += BATCH) {
+      const batch = unique.slice(start, start + BATCH)
       // biome-ignore lint/suspicious/noExplicitAny: one generic upsert over every table
       const db = this.db as Kysely<any>
       await db
@@ -309,4 +371,19 @@ export class StoreWriter extends StoreReader {
       ['source', 'id'],
     )
   }
+}
+
+/**
+ * One row per key, the last given (as writing them one after another would leave): PostgreSQL
+ * refuses a statement that upserts the same key twice, where SQLite applies both in order.
+ */
+function lastOfEachKey<Row>(rows: readonly Row[], key: readonly string[]): Row[] {
+  const last = new Map<string, Row>()
+  for (const row of rows) {
+    const values = key.map((column) => (row as Record<string, unknown>)[column])
+    const id = JSON.stringify(values)
+    last.delete(id)
+    last.set(id, row)
+  }
+  return last.size === rows.length ? [...rows] : [...last.values()]
 }
