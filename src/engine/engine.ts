@@ -3,14 +3,14 @@
  * It opens the org file and the store, runs ingests in single transactions, and answers metric
  * questions by loading the rows they need and calling the pure functions in metrics/.
  */
-import { dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/load-config.js'
 import type { Headers, Json, OrgView, SyncBatch } from '../connectors/connector.js'
 import { DEFAULT_EVENT_SOURCE } from '../connectors/files/index.js'
 import { CONNECTORS, connectorOf } from '../connectors/registry.js'
 import { type EventBatch, type EventIngestSummary, toRecords, writeEventBatch } from '../ingest/events.js'
-import { type BenchmarkProfile, benchmarkProfile, type DoraMetric, type Tier } from '../metrics/benchmarks.js'
-import { localMidnight, type Period, parseBoundary, trailingDays, wallClock } from '../metrics/calendar.js'
+import { type BenchmarkProfile, benchmarkProfile, type TierBand, tierBandsOf } from '../metrics/benchmarks.js'
+import type { Period } from '../metrics/calendar.js'
 import { computeDora, type DoraDetails, type DoraSummary } from '../metrics/dora.js'
 import { KPI_CATALOG, type Target } from '../metrics/kpi-catalog.js'
 import { evaluateKpi, type KpiResult } from '../metrics/kpi-status.js'
@@ -18,7 +18,7 @@ import { computeScoreboard, type Scoreboard } from '../metrics/scoreboard.js'
 import { EngopsError } from '../model/errors.js'
 import { parseEventText, validateEvents } from '../model/event-text.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
-import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
+import { repositoriesOf, resolveScope, type Scope, servicesOf } from '../model/scope.js'
 import { DAY } from '../model/time.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
 import {
@@ -29,13 +29,14 @@ import {
   roleKpiIds,
   type Scorecard,
 } from '../operating/scorecards.js'
-import { storeExists } from '../store/dialect.js'
 import { Store, type StoreWriter } from '../store/store.js'
 import { deriveEverything, deriveStale, servicesTouched, staleServices } from './derived.js'
 import { doraInputs, loadPeriodRows, type PeriodRows } from './dora-data.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
+import { parseInstant, previousOf, resolvePeriod } from './periods.js'
 import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
+import { dbPathFor } from './store-location.js'
 import { createToken, type TokenRole, verifyToken } from './tokens.js'
 
 export interface EngineOptions {
@@ -46,6 +47,8 @@ export interface EngineOptions {
 }
 
 export type { Scope } from '../model/scope.js'
+export { previousOf } from './periods.js'
+export { dbPathFor, defaultDbPath, hasDataFor } from './store-location.js'
 
 export interface DoraQuery {
   team?: string
@@ -77,49 +80,6 @@ interface DeliveryRows {
   incidents: Incident[]
   deployments: Deployment[]
   pullRequests: PullRequest[]
-}
-
-/**
- * The period a trend compares with: the same number of calendar months before when the period is
- * whole months (April's is March, not the 30 days before April), else the same length before.
- */
-export function previousOf(period: Period, zone: string): Period {
-  const from = wallClock(period.from, zone)
-  const to = wallClock(period.to, zone)
-  const midnight = (w: typeof from) => w.day === 1 && w.hour === 0 && w.minute === 0 && w.second === 0
-  if (midnight(from) && midnight(to)) {
-    const months = (to.year - from.year) * 12 + (to.month - from.month)
-    if (months > 0) return { from: localMidnight(from.year, from.month - months, 1, zone), to: period.from }
-  }
-  return { from: period.from - (period.to - period.from), to: period.from }
-}
-
-/**
- * The store an org file uses: --db, else $ENGOPS_DB, else .engops/engops.db beside the file. A
- * SQLite file or a `postgres://` URL.
- */
-export function dbPathFor(configFile: string, db?: string): string {
-  return db || process.env.ENGOPS_DB || defaultDbPath(configFile)
-}
-
-/**
- * Whether the store an org file uses holds ingested data: the gates that read it are skipped
- * otherwise. A missing SQLite file is not created to find out.
- */
-export async function hasDataFor(configFile: string, db?: string): Promise<boolean> {
-  const location = dbPathFor(configFile, db)
-  if (!storeExists(location)) return false
-  const store = await Store.open(location)
-  try {
-    const { api_tokens: _tokens, ...data } = await store.counts()
-    return Object.values(data).some((n) => n > 0)
-  } finally {
-    await store.close()
-  }
-}
-
-export function defaultDbPath(configFile: string): string {
-  return join(dirname(resolve(configFile)), '.engops', 'engops.db')
 }
 
 /** Scoreboards kept (a dashboard's trends ask for a few dozen). */
@@ -381,22 +341,7 @@ export class Engine {
   }
 
   resolveScope(query: { team?: string; service?: string }): Scope {
-    if (query.team && query.service) throw new EngopsError('USAGE', 'give --team or --service, not both')
-    if (query.team) {
-      if (!this.org.teams.some((team) => team.id === query.team)) {
-        const known = this.org.teams.map((team) => team.id).join(', ') || 'none'
-        throw new EngopsError('NOT_FOUND', `unknown team "${query.team}" (teams: ${known})`)
-      }
-      return { kind: 'team', id: query.team }
-    }
-    if (query.service) {
-      if (!this.org.services.some((service) => service.id === query.service)) {
-        const known = this.org.services.map((service) => service.id).join(', ') || 'none'
-        throw new EngopsError('NOT_FOUND', `unknown service "${query.service}" (services: ${known})`)
-      }
-      return { kind: 'service', id: query.service }
-    }
-    return { kind: 'org' }
+    return resolveScope(this.org, query)
   }
 
   /** The repositories of a scope's services; null for the whole organization. */
@@ -413,59 +358,17 @@ export class Engine {
    * The benchmark tiers of the DORA KPIs as value ranges in the KPI's base unit (per day, seconds,
    * fraction), for tier bands behind trend charts. `null` is an open end.
    */
-  tierBands(profileName?: string): Record<string, { tier: Tier; from: number | null; to: number | null }[]> {
-    const profile = this.resolveProfile(profileName)
-    const kpis: Record<string, DoraMetric> = {
-      deploy_frequency: 'deploymentFrequency',
-      lead_time_p50: 'leadTime',
-      change_failure_rate: 'changeFailureRate',
-      mttr: 'timeToRestore',
-    }
-    const out: Record<string, { tier: Tier; from: number | null; to: number | null }[]> = {}
-    for (const [kpi, metric] of Object.entries(kpis)) {
-      const { elite, high, medium } = profile.bands[metric]
-      const higherIsBetter = elite.op.startsWith('>')
-      out[kpi] = higherIsBetter
-        ? [
-            { tier: 'elite', from: elite.value, to: null },
-            { tier: 'high', from: high.value, to: elite.value },
-            { tier: 'medium', from: medium.value, to: high.value },
-            { tier: 'low', from: 0, to: medium.value },
-          ]
-        : [
-            { tier: 'elite', from: 0, to: elite.value },
-            { tier: 'high', from: elite.value, to: high.value },
-            { tier: 'medium', from: high.value, to: medium.value },
-            { tier: 'low', from: medium.value, to: null },
-          ]
-    }
-    return out
+  tierBands(profileName?: string): Record<string, TierBand[]> {
+    return tierBandsOf(this.resolveProfile(profileName))
   }
 
   /** A date (local midnight in the org's zone) or ISO time given by a user, as epoch ms. */
   parseInstant(text: string, what = 'at'): number {
-    const epoch = parseBoundary(text, this.org.org.timezone)
-    if (epoch === undefined)
-      throw new EngopsError('USAGE', `${what} "${text}" is not a date (YYYY-MM-DD) or an ISO 8601 time`)
-    return epoch
+    return parseInstant(text, this.org.org.timezone, what)
   }
 
   resolvePeriod(query: { from?: string; to?: string; now?: number }, defaultDays = 30): Period {
-    const zone = this.org.org.timezone
-    const parse = (text: string, flag: string) => {
-      const epoch = parseBoundary(text, zone)
-      if (epoch === undefined) {
-        throw new EngopsError('USAGE', `${flag} "${text}" is not a date (YYYY-MM-DD) or an ISO 8601 time`)
-      }
-      return epoch
-    }
-    const fallback = trailingDays(query.now ?? Date.now(), defaultDays, zone)
-    // Either end alone keeps the default length: --to alone ends the period there, --from alone
-    // runs it to the end of today.
-    const to = query.to ? parse(query.to, '--to') : fallback.to
-    const from = query.from ? parse(query.from, '--from') : to - (fallback.to - fallback.from)
-    if (from >= to) throw new EngopsError('USAGE', '--from must be before --to (--to is exclusive)')
-    return { from, to }
+    return resolvePeriod(query, this.org.org.timezone, defaultDays)
   }
 
   resolveProfile(name?: string): BenchmarkProfile {

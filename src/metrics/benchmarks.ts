@@ -148,3 +148,42 @@ export function tierOf(profile: BenchmarkProfile, metric: DoraMetric, value: num
 export function benchmarkProfile(name: string): BenchmarkProfile | undefined {
   return BENCHMARK_PROFILES[name]
 }
+
+/** One tier's value range of a KPI; `null` is an open end. */
+export interface TierBand {
+  tier: Tier
+  from: number | null
+  to: number | null
+}
+
+/**
+ * The benchmark tiers of the DORA KPIs as value ranges in the KPI's base unit (per day, seconds,
+ * fraction), for tier bands behind trend charts. `null` is an open end.
+ */
+export function tierBandsOf(profile: BenchmarkProfile): Record<string, TierBand[]> {
+  const kpis: Record<string, DoraMetric> = {
+    deploy_frequency: 'deploymentFrequency',
+    lead_time_p50: 'leadTime',
+    change_failure_rate: 'changeFailureRate',
+    mttr: 'timeToRestore',
+  }
+  const out: Record<string, TierBand[]> = {}
+  for (const [kpi, metric] of Object.entries(kpis)) {
+    const { elite, high, medium } = profile.bands[metric]
+    const higherIsBetter = elite.op.startsWith('>')
+    out[kpi] = higherIsBetter
+      ? [
+          { tier: 'elite', from: elite.value, to: null },
+          { tier: 'high', from: high.value, to: elite.value },
+          { tier: 'medium', from: medium.value, to: high.value },
+          { tier: 'low', from: 0, to: medium.value },
+        ]
+      : [
+          { tier: 'elite', from: 0, to: elite.value },
+          { tier: 'high', from: elite.value, to: high.value },
+          { tier: 'medium', from: high.value, to: medium.value },
+          { tier: 'low', from: medium.value, to: null },
+        ]
+  }
+  return out
+}
