@@ -103,7 +103,8 @@ async function serveTimes(db) {
       let text = ''
       child.stdout.on('data', (chunk) => {
         text += chunk
-        if (text.includes('API:')) resolveOutput(text)
+        // "ready" follows the URLs once the overview's figures are computed (README).
+        if (/^ready$/m.test(text)) resolveOutput(text)
       })
       child.on('exit', () => reject(new Error(`serve exited: ${text}`)))
     })

@@ -334,4 +334,40 @@ describe('derived facts', () => {
     const summary = JSON.parse(after.stdout)
     expect(summary.changeFailureRate).toMatchObject({ deployments: 3, failed: 1 })
   })
+
+  test('a period reads only its pull requests, yet knows the older ones exist', () => {
+    const project = join(dir, 'by-period')
+    mkdirSync(project, { recursive: true })
+    writeFileSync(join(project, 'engops.yaml'), CONFIG)
+    const pr = (number: number, merged: string, reviewed: string) => ({
+      type: 'pull_request',
+      repo: 'shop',
+      number,
+      author: 'ana@example.com',
+      createdAt: '2025-03-01T09:00:00Z',
+      mergedAt: merged,
+      reviews: [{ author: 'bob', state: 'approved', at: reviewed }],
+    })
+    const events = [
+      // Merged in March: outside May, but the scope has pull requests before May's end.
+      pr(1, '2025-03-02T09:00:00Z', '2025-03-01T12:00:00Z'),
+      // Opened in March, first reviewed in May (10 days in), merged in June.
+      pr(2, '2025-06-03T09:00:00Z', '2025-05-11T09:00:00Z'),
+    ]
+    writeFileSync(join(project, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'))
+    expect(engops(['ingest', 'events', 'events.ndjson'], project).code).toBe(0)
+    const kpis = (from: string, to: string) => {
+      const answer = JSON.parse(
+        engops(['kpis', '--team', 'web', '--from', from, '--to', to, '--json'], project).stdout,
+      ) as { kpis: { id: string; value: number | null; n: number }[] }
+      return (id: string) => answer.kpis.find((k) => k.id === id)
+    }
+    const may = kpis('2025-05-01', '2025-06-01')
+    // None merged in May, and that is a zero, not "no pull requests ingested".
+    expect(may('prs_per_engineer_week')?.value).toBe(0)
+    // #2's first review, 71 days after it opened, falls in May.
+    expect(may('review_turnaround_p50')).toMatchObject({ value: 71 * 24 * 3600, n: 1 })
+    // July reads no pull request at all (none merged or reviewed since), and still knows of them.
+    expect(kpis('2025-07-01', '2025-08-01')('prs_per_engineer_week')?.value).toBe(0)
+  })
 })

@@ -20,7 +20,7 @@ import { parseEventText, validateEvents } from '../model/event-text.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { repositoriesOf, resolveScope, type Scope, servicesOf } from '../model/scope.js'
 import { DAY } from '../model/time.js'
-import type { Deployment, Incident, PullRequest } from '../model/types.js'
+import type { Deployment, Incident } from '../model/types.js'
 import {
   buildScorecard,
   isRoleId,
@@ -35,7 +35,13 @@ import { doraInputs, loadPeriodRows, type PeriodRows } from './dora-data.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { parseInstant, previousOf, resolvePeriod } from './periods.js'
-import { loadScoreboardData, type ScoreboardData, scopeInput } from './scoreboard-data.js'
+import {
+  loadPeriodPullRequests,
+  loadScoreboardData,
+  type PeriodPullRequests,
+  type ScoreboardData,
+  scopeInput,
+} from './scoreboard-data.js'
 import { dbPathFor } from './store-location.js'
 import { createToken, type TokenRole, verifyToken } from './tokens.js'
 
@@ -79,7 +85,6 @@ export function doraJson(answer: DoraAnswer, explain = false): DoraJson {
 interface DeliveryRows {
   incidents: Incident[]
   deployments: Deployment[]
-  pullRequests: PullRequest[]
 }
 
 /** Scoreboards kept (a dashboard's trends ask for a few dozen). */
@@ -108,6 +113,7 @@ export class Engine {
     this.dataset = undefined
     this.derivedReady = undefined
     this.periodRows.clear()
+    this.periodPullRequests.clear()
     this.firstShipped = undefined
     this.scoreboardData = undefined
     this.boards.clear()
@@ -134,6 +140,8 @@ export class Engine {
   private derivedReady: Promise<void> | undefined
   /** Each period's derived DORA rows, org-wide: a report's hundred team questions read them once. */
   private readonly periodRows = new Map<string, Promise<PeriodRows>>()
+  /** Each period's pull requests (those its review metrics read), org-wide. */
+  private readonly periodPullRequests = new Map<string, Promise<PeriodPullRequests>>()
   private firstShipped: Promise<Map<string, number>> | undefined
   /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
   private deferred = 0
@@ -404,15 +412,11 @@ export class Engine {
     return done
   }
 
-  /** Every deployment, incident and pull request (without commit lists), loaded once per data version. */
+  /** Every deployment and incident, loaded once per data version. */
   async loadDeliveryRows(): Promise<DeliveryRows> {
     await this.noticeOtherWriters()
-    this.dataset ??= Promise.all([
-      this.store.listDeployments(),
-      this.store.listIncidents(),
-      this.store.listPullRequests(),
-    ])
-      .then(([deployments, incidents, pullRequests]) => ({ deployments, incidents, pullRequests }))
+    this.dataset ??= Promise.all([this.store.listDeployments(), this.store.listIncidents()])
+      .then(([deployments, incidents]) => ({ deployments, incidents }))
       .catch((error) => {
         this.dataset = undefined
         throw error
@@ -482,20 +486,16 @@ export class Engine {
     const board = (p: Period) => {
       // A month's board is the next month's "previous": trends over months compute each once.
       const key = `${JSON.stringify(scope)}|${p.from}|${p.to}|${profile.name}`
-      let found = this.boards.get(key)
-      if (!found) {
-        found = (async () => {
-          const dora = (await this.doraFor(scope, p, profile, false)).summary
-          const data = await this.loadScoreboard()
-          return computeScoreboard(
-            scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction),
-          )
-        })()
-        found.catch(() => this.boards.delete(key))
-        this.boards.set(key, found)
-        if (this.boards.size > MAX_BOARDS) this.boards.delete(this.boards.keys().next().value as string)
-      }
-      return found
+      return memo(this.boards, key, MAX_BOARDS, async () => {
+        const dora = (await this.doraFor(scope, p, profile, false)).summary
+        const data = await this.loadScoreboard()
+        const pullRequests = await memo(this.periodPullRequests, `${p.from}|${p.to}`, MAX_PERIODS, () =>
+          loadPeriodPullRequests(this.store, p),
+        )
+        return computeScoreboard(
+          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, pullRequests),
+        )
+      })
     }
     return {
       scope,
@@ -574,6 +574,25 @@ export type WebhookResult =
   | { status: 'bad-body' }
   | { status: 'ignored'; delivery: string; why: string }
   | { status: 'stored'; delivery: string; duplicate: boolean; stored: number }
+
+/**
+ * The promise kept under `key`, made by `load` when there is none: concurrent askers share one
+ * load, a failure is forgotten, and past `max` entries the oldest goes.
+ */
+function memo<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  max: number,
+  load: () => Promise<T>,
+): Promise<T> {
+  const found = cache.get(key)
+  if (found) return found
+  const made = load()
+  made.catch(() => cache.delete(key))
+  cache.set(key, made)
+  if (cache.size > max) cache.delete(cache.keys().next().value as string)
+  return made
+}
 
 /** A JSON object, or null when the text is not one. */
 function parseObject(body: string): Json | null {

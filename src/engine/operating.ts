@@ -405,9 +405,10 @@ export async function experimentSamples(
   const repos = repositoriesOf(org, scope)
   const inside = (at: number | null | undefined) =>
     at !== null && at !== undefined && at >= window.from && at < window.to
-  const dataset = await engine.loadDeliveryRows()
   const rows = await engine.loadScoreboard()
   const hours = (ms: number) => ms / 3_600_000
+  // Merged or first reviewed in the window: the pull requests the window's review metrics read.
+  const pullRequests = () => engine.store.pullRequestsActiveIn(window)
   switch (metric) {
     case 'lead_time': {
       const answer = await engine.dora({
@@ -419,11 +420,11 @@ export async function experimentSamples(
       return answer.details.changes.map((c) => c.leadTimeSeconds / 3600)
     }
     case 'pr_cycle_time':
-      return dataset.pullRequests
+      return (await pullRequests())
         .filter((pr) => repos.has(pr.repo) && inside(pr.mergedAt))
         .map((pr) => hours(pr.mergedAt! - pr.createdAt))
     case 'review_pickup':
-      return dataset.pullRequests
+      return (await pullRequests())
         .filter((pr) => repos.has(pr.repo) && inside(pr.createdAt))
         .flatMap((pr) => {
           const first = pr.reviews
@@ -432,7 +433,7 @@ export async function experimentSamples(
           return first.length > 0 ? [hours(Math.min(...first) - pr.createdAt)] : []
         })
     case 'pr_size':
-      return dataset.pullRequests
+      return (await pullRequests())
         .filter((pr) => repos.has(pr.repo) && inside(pr.mergedAt) && pr.additions !== null)
         .map((pr) => (pr.additions ?? 0) + (pr.deletions ?? 0))
     case 'item_cycle_time':
@@ -451,7 +452,7 @@ export async function experimentSamples(
       const production = new Set(org.org.productionEnvironments.map((e) => e.toLowerCase()))
       const days = new Map<number, number>()
       for (let day = window.from; day < window.to; day += DAY) days.set(day, 0)
-      for (const d of dataset.deployments) {
+      for (const d of (await engine.loadDeliveryRows()).deployments) {
         if (
           !services.has(d.service) ||
           d.result !== 'success' ||

@@ -31,7 +31,8 @@ import type { IdentityResolver } from './identity.js'
 export interface ScoreboardData {
   deployments: Deployment[]
   incidents: Incident[]
-  pullRequests: PullRequest[]
+  /** When each repository's first pull request was opened (pull requests themselves are read by period). */
+  firstPullRequestByRepo: Map<string, number>
   workItems: WorkItemEvent[]
   sprints: SprintEvent[]
   survey: SurveyResponseEvent[]
@@ -62,7 +63,6 @@ interface ScopeIndex {
   flags: Map<string, FeatureFlagEvent[]>
   vulnerabilities: Map<string, VulnerabilityEvent[]>
   incidents: Map<string, Incident[]>
-  pullRequests: Map<string, PullRequest[]>
   runs: Map<string, PipelineRunEvent[]>
   sli: Map<string, SliEvent[]>
 }
@@ -103,9 +103,9 @@ export async function loadScoreboardData(
   store: Store,
   org: OrgFile,
   identities: IdentityResolver,
-  core: { deployments: Deployment[]; incidents: Incident[]; pullRequests: PullRequest[] },
+  core: { deployments: Deployment[]; incidents: Incident[] },
 ): Promise<ScoreboardData> {
-  const { deployments, incidents, pullRequests } = core
+  const { deployments, incidents } = core
   const repos = [...new Set(org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
   const [
     docChanges,
@@ -122,6 +122,8 @@ export async function loadScoreboardData(
     vulnerabilities,
     flags,
     measurements,
+    merges,
+    firstPullRequestByRepo,
   ] = await Promise.all([
     store.listDocChanges(repos),
     store.firstCommitTimes(repos),
@@ -137,20 +139,21 @@ export async function loadScoreboardData(
     store.listRecords<VulnerabilityEvent>('vulnerability'),
     store.listRecords<FeatureFlagEvent>('feature_flag'),
     store.listRecords<MeasurementEvent>('measurement'),
+    store.mergeTimes(),
+    store.firstPullRequestByRepo(),
   ])
   const mergesByPerson = new Map<string, number[]>()
-  for (const pr of pullRequests) {
-    if (pr.mergedAt === null) continue
-    const person = identities.key(pr.author)
+  for (const merge of merges) {
+    const person = identities.key(merge.author)
     const list = mergesByPerson.get(person) ?? []
-    list.push(pr.mergedAt)
+    list.push(merge.mergedAt)
     mergesByPerson.set(person, list)
   }
   for (const list of mergesByPerson.values()) list.sort((a, b) => a - b)
   return {
     deployments,
     incidents,
-    pullRequests,
+    firstPullRequestByRepo,
     workItems,
     sprints,
     survey,
@@ -176,11 +179,21 @@ export async function loadScoreboardData(
       flags: groupBy(flags, (r) => r.service),
       vulnerabilities: groupBy(vulnerabilities, (r) => r.service),
       incidents: groupBy(incidents, (r) => r.services),
-      pullRequests: groupBy(pullRequests, (r) => r.repo),
       runs: groupBy(runs, (r) => r.repo),
       sli: groupBy(sli, (r) => r.slo),
     },
   }
+}
+
+/** The pull requests a period's review metrics read, org-wide, and by repository. */
+export interface PeriodPullRequests {
+  all: PullRequest[]
+  byRepo: Map<string, PullRequest[]>
+}
+
+export async function loadPeriodPullRequests(store: Store, period: Period): Promise<PeriodPullRequests> {
+  const all = await store.pullRequestsActiveIn(period)
+  return { all, byRepo: groupBy(all, (r) => r.repo) }
 }
 
 /** The scoreboard input of one scope and period. */
@@ -192,6 +205,7 @@ export function scopeInput(
   dora: DoraSummary,
   identities: IdentityResolver,
   isProduction: (environment: string) => boolean,
+  pullRequests: PeriodPullRequests,
 ): ScoreboardInput {
   const zone = org.org.timezone
   const services = servicesOf(org, scope)
@@ -244,7 +258,10 @@ export function scopeInput(
     dora,
     workItems: all ? data.workItems : pick(ix.workItems, teamIds),
     sprints: all ? data.sprints : pick(ix.sprints, teamIds),
-    pullRequests: all ? data.pullRequests : pick(ix.pullRequests, repos),
+    pullRequests: all ? pullRequests.all : pick(pullRequests.byRepo, repos),
+    pullRequestsBefore: [...data.firstPullRequestByRepo].some(
+      ([repo, first]) => (all || repos.has(repo)) && first < period.to,
+    ),
     deployments,
     incidents: all ? data.incidents : pick(ix.incidents, serviceIds),
     flags: all ? data.flags : pick(ix.flags, serviceIds),

@@ -54,7 +54,13 @@ export interface ScoreboardInput {
   dora: DoraSummary
   workItems: readonly WorkItemEvent[]
   sprints: readonly SprintEvent[]
+  /** Pull requests of the scope; those the period's review metrics read suffice. */
   pullRequests: readonly PullRequest[]
+  /**
+   * Whether the scope has pull requests opened before the period's end; default: whether
+   * `pullRequests` holds one (a caller that passes only the period's knows better).
+   */
+  pullRequestsBefore?: boolean
   /** Production deployments of the scope (all results). */
   deployments: readonly Deployment[]
   incidents: readonly Incident[]
@@ -266,7 +272,7 @@ function coverage(input: ScoreboardInput, period: Period): Record<SourceKey, boo
     deployments: input.deployments.some((d) => before(d.finishedAt)),
     incidents: incidents.length > 0,
     workItems: input.workItems.some((w) => before(w.createdAt)),
-    pullRequests: input.pullRequests.some((pr) => before(pr.createdAt)),
+    pullRequests: input.pullRequestsBefore ?? input.pullRequests.some((pr) => before(pr.createdAt)),
     flags: input.flags.some((f) => before(f.createdAt)),
     costs: input.costs.some((c) => c.month <= lastMonth),
     business: input.business.some((b) => b.month <= lastMonth),

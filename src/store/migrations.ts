@@ -287,6 +287,34 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0009_pull_requests_by_period': {
+    async up(db: AnyDb) {
+      // The latest review of each pull request: with its merge time it selects the pull requests a
+      // period's review metrics read (first review or merge in the period) without the rest.
+      await db.schema.alterTable('pull_requests').addColumn('last_review_at', 'bigint').execute()
+      const rows = (await db.selectFrom('pull_requests').select(['source', 'id', 'reviews']).execute()) as {
+        source: string
+        id: string
+        reviews: string
+      }[]
+      for (const row of rows) {
+        const times = (JSON.parse(row.reviews) as { at: number }[]).map((review) => review.at)
+        if (times.length === 0) continue
+        await db
+          .updateTable('pull_requests')
+          .set({ last_review_at: Math.max(...times) })
+          .where('source', '=', row.source)
+          .where('id', '=', row.id)
+          .execute()
+      }
+      await db.schema.createIndex('pull_requests_merged').on('pull_requests').columns(['merged_at']).execute()
+      await db.schema
+        .createIndex('pull_requests_last_review')
+        .on('pull_requests')
+        .columns(['last_review_at'])
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

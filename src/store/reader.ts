@@ -197,6 +197,48 @@ export class StoreReader {
     return rows.map((row) => pullRequestOf(row))
   }
 
+  /**
+   * The pull requests a period's review metrics read: created before its end, and merged in it or
+   * reviewed in it or later (a first review in the period implies a latest review after its start).
+   */
+  async pullRequestsActiveIn(period: { from: number; to: number }): Promise<PullRequest[]> {
+    const rows = await this.db
+      .selectFrom('pull_requests')
+      .selectAll()
+      .where('created_at', '<', period.to)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('merged_at', '>=', period.from), eb('merged_at', '<', period.to)]),
+          eb('last_review_at', '>=', period.from),
+        ]),
+      )
+      .orderBy('created_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map(pullRequestOf)
+  }
+
+  /** Who merged pull requests when (authors as given): onboarding's first merge after a start. */
+  async mergeTimes(): Promise<{ author: string; mergedAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('pull_requests')
+      .select(['author', 'merged_at'])
+      .where('merged_at', 'is not', null)
+      .execute()
+    return rows.map((row) => ({ author: row.author, mergedAt: Number(row.merged_at) }))
+  }
+
+  /** When each repository's first pull request was opened. */
+  async firstPullRequestByRepo(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('pull_requests')
+      .select(['repo', (eb) => eb.fn.min('created_at').as('first')])
+      .groupBy('repo')
+      .execute()
+    return new Map(rows.map((row) => [row.repo, Number(row.first)]))
+  }
+
   /** Pull requests by identity (the ones a period's deployments shipped), without commit lists. */
   async pullRequestsByKey(keys: readonly Key[]): Promise<PullRequest[]> {
     const out: PullRequest[] = []
@@ -499,7 +541,9 @@ function deploymentOf(row: Selectable<Database['deployments']>): Deployment {
 }
 
 function pullRequestOf(
-  row: Omit<Selectable<Database['pull_requests']>, 'commits' | 'extra'> & { commits?: string },
+  row: Omit<Selectable<Database['pull_requests']>, 'commits' | 'extra' | 'last_review_at'> & {
+    commits?: string
+  },
 ): PullRequest {
   return {
     source: row.source,

@@ -84,6 +84,8 @@ export interface PullRequestsTable {
   draft: number
   labels: string
   extra: string | null
+  /** When its latest review was given (null: none); kept from `reviews` by every write. */
+  last_review_at: number | null
 }
 
 /**

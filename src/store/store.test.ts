@@ -127,8 +127,11 @@ test('a store made before the git connector keeps its repositories incremental (
   await reopened.close()
 })
 
-/** Takes a SQLite store back to before migration 0008 (derived facts). */
+/** Takes a SQLite store back to before migration 0008 (derived facts, then pull requests by period). */
 function undoDerivedFacts(raw: Database.Database): void {
+  raw.prepare('DROP INDEX pull_requests_merged').run()
+  raw.prepare('DROP INDEX pull_requests_last_review').run()
+  raw.prepare('ALTER TABLE pull_requests DROP COLUMN last_review_at').run()
   for (const table of [
     'shipped_deployments',
     'incident_causes',
@@ -142,7 +145,7 @@ function undoDerivedFacts(raw: Database.Database): void {
   raw.prepare("DELETE FROM kysely_migration WHERE name >= '0008'").run()
 }
 
-test('a store made before derived facts has every deploying service derived at the next question (0008)', async () => {
+test('a store made before derived facts has every deploying service derived at the next question (0008, 0009)', async () => {
   const file = join(dir, 'derived.db')
   const store = await Store.open(file)
   const deployment = {
@@ -158,12 +161,40 @@ test('a store made before derived facts has every deploying service derived at t
     labels: [],
     regression: null,
   }
-  await store.write((w) => w.upsertDeployments([deployment]))
+  const pullRequest = {
+    source: 'events',
+    id: 'shop#1',
+    repo: 'shop',
+    number: 1,
+    author: 'ana',
+    createdAt: 1,
+    mergedAt: 20,
+    closedAt: null,
+    mergeSha: null,
+    headSha: null,
+    commits: [],
+    reviews: [
+      { author: 'bob', at: 9, state: 'approved' as const },
+      { author: 'cy', at: 5, state: 'commented' as const },
+    ],
+    additions: null,
+    deletions: null,
+    draft: false,
+    labels: [],
+  }
+  await store.write(async (w) => {
+    await w.upsertDeployments([deployment])
+    await w.upsertPullRequests([pullRequest])
+  })
   await store.close()
   const raw = new Database(file)
   undoDerivedFacts(raw)
   raw.close()
   const reopened = await Store.open(file)
   expect(await reopened.derivedState()).toEqual({ fingerprints: new Map(), dirty: new Set(['legacy']) })
+  // 0009 keeps each pull request's latest review beside it: a period reads the reviewed ones.
+  expect(await reopened.pullRequestsActiveIn({ from: 9, to: 10 })).toHaveLength(1)
+  expect(await reopened.pullRequestsActiveIn({ from: 10, to: 20 })).toHaveLength(0)
+  expect(await reopened.pullRequestsActiveIn({ from: 20, to: 21 })).toHaveLength(1)
   await reopened.close()
 })

@@ -367,6 +367,7 @@ export class StoreWriter extends StoreReader {
         draft: p.draft ? 1 : 0,
         labels: json(p.labels),
         extra: extraText(p.extra),
+        last_review_at: p.reviews.length > 0 ? Math.max(...p.reviews.map((r) => r.at)) : null,
       })),
       ['source', 'id'],
     )
