@@ -5,7 +5,7 @@
  * until PostgreSQL came; on SQLite both names are the same 64-bit integer, so the stores made
  * before are unchanged.)
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before (and across) schema versions
 type AnyDb = Kysely<any>
@@ -292,20 +292,28 @@ const migrations: Record<string, Migration> = {
       // The latest review of each pull request: with its merge time it selects the pull requests a
       // period's review metrics read (first review or merge in the period) without the rest.
       await db.schema.alterTable('pull_requests').addColumn('last_review_at', 'bigint').execute()
-      const rows = (await db.selectFrom('pull_requests').select(['source', 'id', 'reviews']).execute()) as {
-        source: string
-        id: string
-        reviews: string
-      }[]
+      const rows = (await db
+        .selectFrom('pull_requests')
+        .select(['source', 'id', 'reviews'])
+        .where('reviews', '!=', '[]')
+        .execute()) as { source: string; id: string; reviews: string }[]
+      const bySource = new Map<string, { id: string; at: number }[]>()
       for (const row of rows) {
         const times = (JSON.parse(row.reviews) as { at: number }[]).map((review) => review.at)
         if (times.length === 0) continue
-        await db
-          .updateTable('pull_requests')
-          .set({ last_review_at: Math.max(...times) })
-          .where('source', '=', row.source)
-          .where('id', '=', row.id)
-          .execute()
+        const list = bySource.get(row.source) ?? []
+        list.push({ id: row.id, at: Math.max(...times) })
+        bySource.set(row.source, list)
+      }
+      // Hundreds of rows a statement: a large store's pull requests in seconds, not row by row.
+      for (const [source, list] of bySource) {
+        for (let start = 0; start < list.length; start += 400) {
+          const chunk = list.slice(start, start + 400)
+          await sql`update pull_requests set last_review_at = case id ${sql.join(
+            chunk.map((r) => sql`when ${r.id} then cast(${r.at} as bigint)`),
+            sql` `,
+          )} end where source = ${source} and id in (${sql.join(chunk.map((r) => r.id))})`.execute(db)
+        }
       }
       await db.schema.createIndex('pull_requests_merged').on('pull_requests').columns(['merged_at']).execute()
       await db.schema
