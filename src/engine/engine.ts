@@ -264,8 +264,9 @@ export class Engine {
    * changed a definition, or to check); the rows are the same as those kept at ingest.
    */
   async rebuild(): Promise<{ services: number; shippedDeployments: number }> {
-    this.invalidate()
     const services = await this.store.derive((writer) => deriveEverything(writer, this.org))
+    // Rows read before are from the facts just replaced (the same, unless a definition changed).
+    this.invalidate()
     const counts = await this.store.derivedCounts()
     return { services: services.length, shippedDeployments: counts.shipped_deployments }
   }
@@ -435,15 +436,9 @@ export class Engine {
   private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile, explain: boolean) {
     await this.noticeOtherWriters()
     await this.ensureDerived()
-    const key = `${period.from}|${period.to}`
-    let rows = this.periodRows.get(key)
-    if (!rows) {
-      rows = loadPeriodRows(this.store, period)
-      rows.catch(() => this.periodRows.delete(key))
-      this.periodRows.set(key, rows)
-      if (this.periodRows.size > MAX_PERIODS)
-        this.periodRows.delete(this.periodRows.keys().next().value as string)
-    }
+    const rows = memo(this.periodRows, `${period.from}|${period.to}`, MAX_PERIODS, () =>
+      loadPeriodRows(this.store, period),
+    )
     this.firstShipped ??= this.store.firstShipped().catch((error) => {
       this.firstShipped = undefined
       throw error
@@ -467,7 +462,7 @@ export class Engine {
   /** Every row the scoreboard reads, loaded once per engine. */
   async loadScoreboard(): Promise<ScoreboardData> {
     await this.noticeOtherWriters()
-    // The scoreboard reads the DORA rows (deployments, incidents, pull requests) once, shared.
+    // The scoreboard reads the delivery rows (deployments, incidents) the operating views read too.
     this.scoreboardData ??= this.loadDeliveryRows()
       .then((core) => loadScoreboardData(this.store, this.org, this.identities, core))
       .catch((error) => {
