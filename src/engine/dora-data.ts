@@ -34,7 +34,8 @@ export async function loadPeriodRows(reader: StoreReader, period: Period): Promi
   const incidents = await reader.incidentsToRestore(period)
   const causes = await reader.causesOf(incidents)
   const unmatchedCauses = await reader.unmatchedCauses()
-  const keys = uniqueKeys(shipped.flatMap((row) => row.pullRequests))
+  // Repeats are fine: the lookups group the keys by source and ask for each once.
+  const keys = shipped.flatMap((row) => row.pullRequests)
   const pullRequests = new Map(
     (await reader.pullRequestsByKey(keys)).map((pr) => [`${pr.source}\0${pr.id}`, pr] as const),
   )
@@ -121,10 +122,4 @@ function entryOf(
  */
 function blamedOnly(deployment: Deployment): ShippedDeployment {
   return { deployment, repo: null, first: false, changes: [], pullRequests: [], previous: null, next: null }
-}
-
-function uniqueKeys(keys: readonly [string, string][]): [string, string][] {
-  const seen = new Map<string, [string, string]>()
-  for (const key of keys) seen.set(`${key[0]}\0${key[1]}`, key)
-  return [...seen.values()]
 }
