@@ -69,8 +69,19 @@ const historyArb = fc
     ),
   })
   .map(buildHistory)
-  // Late data: the same events in any order.
-  .chain((events) => fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))
+  // Late data: the same events in any order; or as they happened, where facts are extended.
+  .chain((events) =>
+    fc.oneof(
+      fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+      fc.constant([...events].sort((a, b) => happenedAt(a) - happenedAt(b))),
+    ),
+  )
+
+/** When an event happened: a commit when committed, a deployment when it finished, and so on. */
+function happenedAt(event: Event): number {
+  const at = event.committedAt ?? event.finishedAt ?? event.mergedAt ?? event.detectedAt ?? event.createdAt
+  return Date.parse(String(at))
+}
 
 function buildHistory(spec: {
   shop: boolean[]
@@ -182,15 +193,19 @@ async function derivedRows(dir: string) {
   return {
     shipped: await storeRows(
       dir,
-      'select source, id, service, finished_at, repo, is_first, changes, pull_requests, failures from shipped_deployments order by source, id',
+      'select source, id, service, environment, finished_at, repo, is_first, changes, pull_requests, rework_reason, rework_ref from shipped_deployments order by source, id',
     ),
     causes: await storeRows(
       dir,
       'select incident_source, incident_id, position, service, deployment_source, deployment_id, reason from incident_causes order by incident_source, incident_id, position, deployment_source, deployment_id',
     ),
-    facts: await storeRows(
+    commits: await storeRows(
       dir,
-      'select source, id, repo, first_commit_at from pull_request_facts order by source, id',
+      'select service, repo, sha, deployment_source, deployment_id from shipped_commits order by service, repo, sha',
+    ),
+    pullRequests: await storeRows(
+      dir,
+      'select service, environment, pull_request from shipped_pull_requests order by service, environment, pull_request',
     ),
   }
 }
@@ -248,7 +263,7 @@ describe('derived facts', () => {
   test('kept at ingest in any order and batching equal a rebuild, and DORA equals the whole-history rules', async () => {
     let run = 0
     // What the histories exercised, so that a generator gone dull fails the test.
-    const seen = { deployments: 0, changes: 0, failed: 0, restored: 0, unmatched: 0 }
+    const seen = { deployments: 0, changes: 0, failed: 0, restored: 0, unmatched: 0, extended: 0, whole: 0 }
     await fc.assert(
       fc.asyncProperty(historyArb, fc.constantFrom(1, 3, 1000, 1000), async (events, batches) => {
         const runDir = join(dir, `run-${run++}`)
@@ -266,6 +281,8 @@ describe('derived facts', () => {
             await engine.ingestText(text, `batch-${start}`)
           }
           const kept = await derivedRows(runDir)
+          seen.extended += engine.derivations.extended
+          seen.whole += engine.derivations.whole
           await engine.rebuild()
           expect(await derivedRows(runDir)).toEqual(kept)
 
@@ -292,6 +309,9 @@ describe('derived facts', () => {
       }),
       { numRuns: 40, seed: 20261202 },
     )
+    // Both ways of keeping the facts: extended from where they stood, and derived whole.
+    expect(seen.extended).toBeGreaterThan(100)
+    expect(seen.whole).toBeGreaterThan(100)
     expect(seen.deployments).toBeGreaterThan(50)
     expect(seen.changes).toBeGreaterThan(50)
     expect(seen.failed).toBeGreaterThan(10)

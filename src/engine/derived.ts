@@ -9,20 +9,31 @@
  * links). A service's facts depend on nothing else, so deriving only the services a write touched
  * gives the same rows as deriving every service (`engops rebuild`), which the tests check.
  */
-import type { EventBatch } from '../ingest/events.js'
-import { attributeChanges, deploymentKey, type ServiceScope } from '../metrics/change-attribution.js'
-import { incidentKey, linkFailures } from '../metrics/dora.js'
+import {
+  type Attribution,
+  type AttributionOptions,
+  attributeChanges,
+  attributedHere,
+  deploymentKey,
+  type PriorShipping,
+  type RepoGraph,
+  type ServiceScope,
+  type ShippedDeployment,
+} from '../metrics/change-attribution.js'
+import { type DeploymentFailure, type FailureLinks, incidentKey, linkFailures } from '../metrics/dora.js'
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { DAY, HOUR } from '../model/time.js'
-import type { Incident } from '../model/types.js'
+import type { GraphCommit, Incident } from '../model/types.js'
+import { pullRequestOrder } from '../store/derived-reader.js'
 import type { StoreReader } from '../store/reader.js'
 import type { DerivedRows, StoreWriter } from '../store/writer.js'
+import { appendService } from './derive-append.js'
 
 /**
  * Bumped whenever a rule of derivation changes: every service's fingerprint changes with it, so
  * an upgraded engops derives everything again before it answers (as `engops rebuild` would).
  */
-const DERIVATION_VERSION = 1
+const DERIVATION_VERSION = 2
 
 /** Services derived together: a round holds only their share of the history in memory. */
 const SERVICES_PER_ROUND = 25
@@ -39,67 +50,43 @@ export function fingerprintOf(org: OrgFile, service: string): string {
   })
 }
 
-function servicesByRepo(org: OrgFile): Map<string, string[]> {
-  const byRepo = new Map<string, string[]>()
-  for (const service of org.services) {
-    for (const repo of serviceRepositories(service)) {
-      const list = byRepo.get(repo.name) ?? []
-      if (!list.includes(service.id)) list.push(service.id)
-      byRepo.set(repo.name, list)
-    }
-  }
-  return byRepo
-}
-
 /**
- * The services whose facts a batch of events changes: the services it deploys or has incidents
- * in, those whose repositories it adds commits or pull requests to, the service of a deployment
- * an incident names, and the services the rows it replaces were derived under.
+ * Services whose facts are out of date: those marked by a write (to extend, or to derive whole),
+ * and those derived under other settings or never (whole).
  */
-export async function servicesTouched(
+export async function staleServices(
   reader: StoreReader,
   org: OrgFile,
-  batch: EventBatch,
-): Promise<Set<string>> {
-  const byRepo = servicesByRepo(org)
-  const touched = new Set<string>()
-  const ofRepo = (repo: string) => {
-    for (const service of byRepo.get(repo) ?? []) touched.add(service)
-  }
-  for (const deployment of batch.deployments) touched.add(deployment.service)
-  for (const incident of batch.incidents) for (const service of incident.services) touched.add(service)
-  for (const pr of batch.pullRequests) ofRepo(pr.repo)
-  for (const { commit } of batch.commits) ofRepo(commit.repo)
-  for (const file of batch.commitFiles) ofRepo(file.repo)
-  const linked = await reader.servicesLinkedTo({
-    deploymentIds: batch.incidents.flatMap((i) => (i.causeDeployment === null ? [] : [i.causeDeployment])),
-    deploymentKeys: batch.deployments.map((d) => [d.source, d.id] as const),
-    incidentKeys: batch.incidents.map((i) => [i.source, i.id] as const),
-  })
-  for (const service of linked) touched.add(service)
-  return touched
-}
-
-/** Services whose facts are out of date: marked by a write, derived under other settings, or never. */
-export async function staleServices(reader: StoreReader, org: OrgFile): Promise<string[]> {
+): Promise<{ extend: string[]; whole: string[] }> {
   const { fingerprints, dirty } = await reader.derivedState()
-  const stale = new Set(dirty)
+  const whole = new Set<string>()
+  const extend = new Set<string>()
+  for (const [service, full] of dirty) (full ? whole : extend).add(service)
   for (const service of new Set([...org.services.map((s) => s.id), ...fingerprints.keys()])) {
-    if (fingerprints.get(service) !== fingerprintOf(org, service)) stale.add(service)
+    if (fingerprints.get(service) !== fingerprintOf(org, service)) whole.add(service)
   }
-  return [...stale].sort()
+  for (const service of whole) extend.delete(service)
+  return { extend: [...extend].sort(), whole: [...whole].sort() }
 }
 
 /**
  * Brings every out-of-date service up to date inside the writer's transaction, holding the
  * derivation lock (another process deriving the same services waits, then finds nothing stale).
- * Returns the services derived.
+ * A service marked to extend whose history changed underneath is derived whole instead.
  */
-export async function deriveStale(writer: StoreWriter, org: OrgFile): Promise<string[]> {
+export async function deriveStale(
+  writer: StoreWriter,
+  org: OrgFile,
+): Promise<{ extended: number; whole: number }> {
   await writer.lockDerivation()
-  const stale = await staleServices(writer, org)
-  await deriveServices(writer, org, stale)
-  return stale
+  const { extend, whole } = await staleServices(writer, org)
+  let extended = 0
+  for (const service of extend) {
+    if (await appendService(writer, org, service)) extended++
+    else whole.push(service)
+  }
+  await deriveServices(writer, org, whole.sort())
+  return { extended, whole: whole.length }
 }
 
 /** `engops rebuild`: every service that is in the org file, deployed or was derived, from its events. */
@@ -110,7 +97,7 @@ export async function deriveEverything(writer: StoreWriter, org: OrgFile): Promi
     ...org.services.map((s) => s.id),
     ...(await writer.deployingServices()),
     ...fingerprints.keys(),
-    ...dirty,
+    ...dirty.keys(),
   ])
   const services = [...all].sort()
   await deriveServices(writer, org, services)
@@ -131,16 +118,13 @@ async function deriveRound(
   ids: readonly string[],
   allIncidents: readonly Incident[],
 ): Promise<void> {
-  const scopes: ServiceScope[] = ids.map((id) => {
-    const service = org.services.find((s) => s.id === id)
-    return { id, repositories: service ? serviceRepositories(service) : [] }
-  })
+  const scopes = ids.map((id) => serviceScope(org, id))
   const repos = [...new Set(scopes.flatMap((s) => s.repositories.map((r) => r.name)))]
   const pathRepos = [
     ...new Set(scopes.flatMap((s) => s.repositories.filter((r) => r.paths.length > 0).map((r) => r.name))),
   ]
   const deployments = await writer.deploymentsOf(ids)
-  const pullRequests = await writer.listPullRequests({ repos, commits: true })
+  const pullRequests = (await writer.listPullRequests({ repos, commits: true })).sort(pullRequestOrder)
   const commits = await writer.listCommitGraph(repos)
   const files = await writer.listCommitFiles(pathRepos)
   const filesBySha = new Map<string, string[]>()
@@ -150,17 +134,13 @@ async function deriveRound(
     if (list) list.push(file.path)
     else filesBySha.set(key, [file.path])
   }
-  const production = new Set(org.org.productionEnvironments.map((env) => env.toLowerCase()))
   const attribution = attributeChanges(
     scopes,
     deployments,
     commits,
     pullRequests,
     (repo, sha) => filesBySha.get(`${repo}\0${sha}`),
-    {
-      isProduction: (environment) => production.has(environment.toLowerCase()),
-      firstDeploymentLookbackMs: org.org.dora.firstDeploymentLookbackDays * DAY,
-    },
+    attributionOptions(org),
   )
   // The incidents that concern these services: in them, or naming one of their deployments.
   const inRound = new Set(ids)
@@ -171,22 +151,93 @@ async function deriveRound(
       (i.causeDeployment !== null && deploymentIds.has(i.causeDeployment)),
   )
   const links = linkFailures(attribution, incidents, scopes, org.org.dora.incidentWindowHours * HOUR)
+  const rows = derivedRows(attribution, links, incidents)
+  // Every commit the round's deployments reached, and the parents those name that are missing.
+  const graphByRepo = new Map<string, GraphCommit[]>()
+  for (const commit of commits) {
+    const list = graphByRepo.get(commit.repo)
+    if (list) list.push(commit)
+    else graphByRepo.set(commit.repo, [commit])
+  }
+  for (const [service, byRepo] of attribution.firstContaining) {
+    for (const [repo, shippedBy] of byRepo) {
+      const graph = attribution.graph.repo(repo)
+      if (!graph) continue
+      const stored = (sha: string) => graph.exact(sha) !== undefined
+      rows.commits.push(
+        ...shippedCommitRows(service, repo, graphByRepo.get(repo) ?? [], shippedBy, graph, stored),
+      )
+    }
+  }
+  await writer.replaceDerived(
+    ids.map((id) => ({ id, fingerprint: fingerprintOf(org, id) })),
+    rows,
+  )
+}
 
-  const rows: DerivedRows = { shipped: [], causes: [], pullRequestFacts: [] }
-  for (const entry of attribution.deployments.values()) {
+export function serviceScope(org: OrgFile, id: string): ServiceScope {
+  const service = org.services.find((s) => s.id === id)
+  return { id, repositories: service ? serviceRepositories(service) : [] }
+}
+
+export function attributionOptions(org: OrgFile, prior?: PriorShipping): AttributionOptions {
+  const production = new Set(org.org.productionEnvironments.map((env) => env.toLowerCase()))
+  return {
+    isProduction: (environment) => production.has(environment.toLowerCase()),
+    firstDeploymentLookbackMs: org.org.dora.firstDeploymentLookbackDays * DAY,
+    prior,
+  }
+}
+
+/**
+ * The rows of attributed deployments (all but those attributed earlier), the pull requests they
+ * shipped and the causes of these incidents.
+ */
+export function derivedRows(
+  attribution: Attribution,
+  links: FailureLinks,
+  incidents: readonly Incident[],
+  skip: ReadonlySet<string> = new Set(),
+): DerivedRows {
+  const rows: DerivedRows = { shipped: [], causes: [], commits: [], pullRequests: [] }
+  for (const [key, entry] of attribution.deployments) {
+    if (skip.has(key)) continue
     const { deployment } = entry
+    const environment = deployment.environment.toLowerCase()
+    const rework = reworkOf(links, entry)
     rows.shipped.push({
       source: deployment.source,
       id: deployment.id,
       service: deployment.service,
+      environment,
       finished_at: deployment.finishedAt,
       repo: entry.repo,
       is_first: entry.first ? 1 : 0,
       changes: JSON.stringify(entry.changes.map((c) => [c.repo, c.sha, c.authoredAt, c.pullRequestId])),
-      pull_requests: JSON.stringify(entry.pullRequests.map((pr) => [pr.source, pr.id])),
-      failures: JSON.stringify(links.failures.get(deploymentKey(deployment)) ?? []),
+      pull_requests: JSON.stringify(
+        entry.pullRequests.map((pr) => [pr.source, pr.id, attribution.firstCommitAt.get(pr.id) ?? null]),
+      ),
+      rework_reason: rework?.reason ?? null,
+      rework_ref: rework?.ref ?? null,
     })
+    for (const pr of entry.pullRequests)
+      rows.pullRequests.push({ service: deployment.service, environment, pull_request: pr.id })
   }
+  rows.causes = causeRows(links, incidents)
+  return rows
+}
+
+/** The rework (hotfix or rollback by the next deployment) among a deployment's failures. */
+export function reworkOf(links: FailureLinks, entry: ShippedDeployment): DeploymentFailure | undefined {
+  return links.failures
+    .get(deploymentKey(entry.deployment))
+    ?.find(
+      (f) => f.reason !== 'incident-cause' && f.reason !== 'incident-sha' && f.reason !== 'incident-window',
+    )
+}
+
+function causeRows(links: FailureLinks, incidents: readonly Incident[]): DerivedRows['causes'] {
+  const rows: DerivedRows['causes'] = []
   const incidentByKey = new Map(incidents.map((i) => [incidentKey(i), i]))
   for (const [key, causes] of links.causes) {
     const incident = incidentByKey.get(key)
@@ -198,7 +249,7 @@ async function deriveRound(
       const { deployment } = cause.deployment
       const seen = perService.get(deployment.service) ?? 0
       perService.set(deployment.service, seen + 1)
-      rows.causes.push({
+      rows.push({
         incident_source: incident.source,
         incident_id: incident.id,
         position:
@@ -212,14 +263,35 @@ async function deriveRound(
       })
     }
   }
-  for (const pr of pullRequests) {
-    const at = attribution.firstCommitAt.get(pr.id)
-    if (at !== undefined)
-      rows.pullRequestFacts.push({ source: pr.source, id: pr.id, repo: pr.repo, first_commit_at: at })
+  return rows
+}
+
+/**
+ * Of these commits of one repository, those a service's deployments reached here, each with the
+ * deployment that first did, and the parents they name that are not stored (missing: no deployment).
+ */
+export function shippedCommitRows(
+  service: string,
+  repo: string,
+  commits: readonly GraphCommit[],
+  shippedBy: readonly (ShippedDeployment | undefined)[],
+  graph: RepoGraph,
+  stored: (sha: string) => boolean,
+): DerivedRows['commits'] {
+  const rows: DerivedRows['commits'] = []
+  const missing = new Set<string>()
+  for (const commit of commits) {
+    const entry = shippedBy[graph.exact(commit.sha) ?? -1]
+    if (!attributedHere(entry)) continue
+    rows.push({
+      service,
+      repo,
+      sha: commit.sha,
+      deployment_source: entry.deployment.source,
+      deployment_id: entry.deployment.id,
+    })
+    for (const parent of commit.parents) if (!stored(parent)) missing.add(parent)
   }
-  await writer.replaceDerived(
-    ids.map((id) => ({ id, fingerprint: fingerprintOf(org, id) })),
-    repos,
-    rows,
-  )
+  for (const sha of missing) rows.push({ service, repo, sha, deployment_source: null, deployment_id: null })
+  return rows
 }

@@ -37,9 +37,12 @@ export async function loadPeriodRows(reader: StoreReader, period: Period): Promi
   // Repeats are fine: the lookups group the keys by source and ask for each once.
   const keys = shipped.flatMap((row) => row.pullRequests)
   const pullRequests = new Map(
-    (await reader.pullRequestsByKey(keys)).map((pr) => [`${pr.source}\0${pr.id}`, pr] as const),
+    (await reader.pullRequestsByKey(keys.map(([source, id]) => [source, id] as const))).map(
+      (pr) => [`${pr.source}\0${pr.id}`, pr] as const,
+    ),
   )
-  const firstCommitAt = await reader.firstCommitTimesOf(keys)
+  const firstCommitAt = new Map<string, number>()
+  for (const [, id, at] of keys) if (at !== null) firstCommitAt.set(id, at)
   return { shipped, incidents, causes, unmatchedCauses, pullRequests, firstCommitAt }
 }
 

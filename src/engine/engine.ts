@@ -30,7 +30,8 @@ import {
   type Scorecard,
 } from '../operating/scorecards.js'
 import { Store, type StoreWriter } from '../store/store.js'
-import { deriveEverything, deriveStale, servicesTouched, staleServices } from './derived.js'
+import { marksFor } from './derive-marking.js'
+import { deriveEverything, deriveStale, staleServices } from './derived.js'
 import { doraInputs, loadPeriodRows, type PeriodRows } from './dora-data.js'
 import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
@@ -224,9 +225,12 @@ export class Engine {
    * they touch are marked, and derived again in the same transaction unless a bulk read defers it.
    */
   private async storeEvents(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
+    // What the batch changes is judged against the store before it is written.
+    const marks = await marksFor(writer, this.org, batch)
     const summary = await writeEventBatch(writer, batch)
-    await writer.markDirty(await servicesTouched(writer, this.org, batch))
-    if (this.deferred === 0) await deriveStale(writer, this.org)
+    await writer.markDirty(marks.extend, false)
+    await writer.markDirty(marks.whole, true)
+    if (this.deferred === 0) this.count(await deriveStale(writer, this.org))
     return summary
   }
 
@@ -244,10 +248,19 @@ export class Engine {
     }
   }
 
+  /** How many service derivations this engine ran: extended from where they stood, or whole. */
+  readonly derivations = { extended: 0, whole: 0 }
+
+  private count(done: { extended: number; whole: number }): void {
+    this.derivations.extended += done.extended
+    this.derivations.whole += done.whole
+  }
+
   /** Derives every out-of-date service (after deferred writes, before a question). */
   private async deriveNow(): Promise<void> {
-    if ((await staleServices(this.store, this.org)).length > 0)
-      await this.store.derive((writer) => deriveStale(writer, this.org))
+    const { extend, whole } = await staleServices(this.store, this.org)
+    if (extend.length + whole.length > 0)
+      this.count(await this.store.derive((writer) => deriveStale(writer, this.org)))
   }
 
   /** Derived facts up to date before a question reads them (once per data version). */

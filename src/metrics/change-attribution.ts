@@ -43,7 +43,37 @@ export interface ShippedDeployment {
 export interface AttributionOptions {
   isProduction: (environment: string) => boolean
   firstDeploymentLookbackMs: number
+  /** What earlier deployments already shipped, when only newer ones are attributed. */
+  prior?: PriorShipping
 }
+
+/**
+ * Attributing only the deployments that follow those already attributed gives the same result
+ * as attributing all of them, given what the earlier ones left: the commits they reached (a walk
+ * stops there), the pull requests they shipped and the last of them, which the new ones follow.
+ */
+export interface PriorShipping {
+  shipped: (service: string, repo: string, sha: string) => boolean
+  /** Per service and environment (lower case): ids of the pull requests already shipped. */
+  deployedPullRequests: (service: string, environment: string) => Iterable<string>
+  /** Per service and environment: the last deployment already attributed. */
+  last: (service: string, environment: string) => ShippedDeployment | undefined
+}
+
+/** Stands in the walk for a commit an earlier deployment reached (never in a result). */
+const EARLIER: ShippedDeployment = {
+  deployment: {} as Deployment,
+  repo: null,
+  changes: [],
+  pullRequests: [],
+  previous: null,
+  next: null,
+  first: false,
+}
+
+/** Whether the deployment that first reached a commit is one attributed here (not an earlier one). */
+export const attributedHere = (entry: ShippedDeployment | undefined): entry is ShippedDeployment =>
+  entry !== undefined && entry !== EARLIER
 
 export interface Attribution {
   /** Successful production deployments, keyed by `deploymentKey`. */
@@ -165,7 +195,8 @@ export class CommitGraph {
  */
 export type FirstContaining = Map<string, Map<string, (ShippedDeployment | undefined)[]>>
 
-function byFinish(a: Deployment, b: Deployment): number {
+/** Finish order: the order in which a service's deployments to one environment ship. */
+export function byFinish(a: Deployment, b: Deployment): number {
   return a.finishedAt - b.finishedAt || a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
@@ -223,18 +254,26 @@ export function attributeChanges(
     unknownShaDeployments: 0,
   }
 
-  for (const list of grouped.values()) {
+  // Groups in environment order, whatever order the deployments came in.
+  for (const key of [...grouped.keys()].sort()) {
+    const list = grouped.get(key)!
     list.sort(byFinish)
     const serviceId = list[0]!.service
+    const environment = list[0]!.environment.toLowerCase()
     const repos = serviceById.get(serviceId)?.repositories ?? []
     let shipped = attribution.firstContaining.get(serviceId)
     if (!shipped) {
       shipped = new Map()
       attribution.firstContaining.set(serviceId, shipped)
     }
-    const deployedPrs = new Set<string>()
+    const prior = options.prior
+    const deployedPrs = new Set<string>(prior?.deployedPullRequests(serviceId, environment))
     const group: ShippedDeployment[] = []
-    let previous: ShippedDeployment | null = null
+    let previous: ShippedDeployment | null = prior?.last(serviceId, environment) ?? null
+    if (previous) {
+      group.push(previous)
+      attribution.deployments.set(deploymentKey(previous.deployment), previous)
+    }
     for (const deployment of list) {
       const entry: ShippedDeployment = {
         deployment,
@@ -298,6 +337,11 @@ function shipChanges(
   let shippedBy = shipped.get(repo)
   if (!shippedBy) {
     shippedBy = new Array(commits.size)
+    const { prior } = options
+    if (prior) {
+      for (let at = 0; at < commits.size; at++)
+        if (prior.shipped(deployment.service, repo, commits.shas[at]!)) shippedBy[at] = EARLIER
+    }
     shipped.set(repo, shippedBy)
   }
   const { parentStart, parents } = commits
@@ -377,7 +421,7 @@ export function firstDeploymentContaining(
   for (const { name } of repos) {
     const at = attribution.graph.repo(name)?.find(sha)
     const hit = at === undefined ? undefined : shipped.get(name)?.[at]
-    if (hit) return hit
+    if (attributedHere(hit)) return hit
   }
   return undefined
 }

@@ -6,6 +6,7 @@
  * before are unchanged.)
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
+import { type PullRequestShaSource, pullRequestShaRows } from './pull-request-shas.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before (and across) schema versions
 type AnyDb = Kysely<any>
@@ -321,6 +322,138 @@ const migrations: Record<string, Migration> = {
         .on('pull_requests')
         .columns(['last_review_at'])
         .execute()
+    },
+  },
+  '0010_derivation_by_append': {
+    async up(db: AnyDb) {
+      // Derived facts take a new shape (a deployment's rework beside it, its pull requests with
+      // their first commit, the commits each service shipped): they are emptied here and every
+      // service is derived again at the next question, as `engops rebuild` would.
+      await db.schema.dropTable('shipped_deployments').execute()
+      await db.schema.dropTable('pull_request_facts').execute()
+      await db.deleteFrom('incident_causes').execute()
+      await db.deleteFrom('derived_services').execute()
+      await db.schema
+        .alterTable('derived_dirty')
+        .addColumn('full', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute()
+      await db
+        .insertInto('derived_dirty')
+        .columns(['service'])
+        .expression((eb) =>
+          eb
+            .selectFrom('deployments')
+            .select('service')
+            .distinct()
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('derived_dirty as m')
+                    .select('m.service')
+                    .whereRef('m.service', '=', 'deployments.service'),
+                ),
+              ),
+            ),
+        )
+        .execute()
+      await db.schema
+        .createTable('shipped_deployments')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint', (c) => c.notNull())
+        .addColumn('repo', 'text')
+        .addColumn('is_first', 'integer', (c) => c.notNull())
+        .addColumn('changes', 'text', (c) => c.notNull())
+        .addColumn('pull_requests', 'text', (c) => c.notNull())
+        .addColumn('rework_reason', 'text')
+        .addColumn('rework_ref', 'text')
+        .addPrimaryKeyConstraint('shipped_deployments_pk', ['source', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('shipped_finished')
+        .on('shipped_deployments')
+        .columns(['finished_at'])
+        .execute()
+      await db.schema
+        .createIndex('shipped_service_finished')
+        .on('shipped_deployments')
+        .columns(['service', 'finished_at'])
+        .execute()
+      await db.schema
+        .createIndex('incident_causes_deployment')
+        .on('incident_causes')
+        .columns(['deployment_source', 'deployment_id'])
+        .execute()
+      await db.schema
+        .createTable('shipped_commits')
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('deployment_source', 'text')
+        .addColumn('deployment_id', 'text')
+        .addPrimaryKeyConstraint('shipped_commits_pk', ['service', 'repo', 'sha'])
+        .execute()
+      await db.schema
+        .createTable('shipped_pull_requests')
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('pull_request', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('shipped_pull_requests_pk', ['service', 'environment', 'pull_request'])
+        .execute()
+      await db.schema
+        .createTable('pull_request_shas')
+        .addColumn('repo', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pull_request_shas_pk', ['repo', 'sha', 'source', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('pull_request_shas_key')
+        .on('pull_request_shas')
+        .columns(['source', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('pull_request_shas_prefix')
+        .on('pull_request_shas')
+        .columns(['repo', 'prefix'])
+        .execute()
+      await db.schema.createIndex('incidents_detected').on('incidents').columns(['detected_at']).execute()
+      await db.schema
+        .createIndex('incidents_cause_deployment')
+        .on('incidents')
+        .columns(['cause_deployment'])
+        .execute()
+      // The shas each pull request names, for the pull requests already stored.
+      let after: { source: string; id: string } | null = null
+      for (;;) {
+        let query = db
+          .selectFrom('pull_requests')
+          .select(['source', 'id', 'repo', 'merge_sha', 'head_sha', 'commits'])
+          .orderBy('source')
+          .orderBy('id')
+          .limit(2000)
+        if (after) {
+          const { source, id } = after
+          query = query.where((eb) =>
+            eb.or([eb('source', '>', source), eb.and([eb('source', '=', source), eb('id', '>', id)])]),
+          )
+        }
+        const rows = (await query.execute()) as PullRequestShaSource[]
+        if (rows.length === 0) break
+        const shas = rows.flatMap(pullRequestShaRows)
+        for (let start = 0; start < shas.length; start += 400)
+          await db
+            .insertInto('pull_request_shas')
+            .values(shas.slice(start, start + 400))
+            .onConflict((oc) => oc.doNothing())
+            .execute()
+        const last = rows[rows.length - 1]!
+        after = { source: last.source, id: last.id }
+      }
     },
   },
 }

@@ -25,17 +25,17 @@ export type Db = Kysely<Database> | Transaction<Database>
 /** Values per `IN (…)` list: well under SQLite's bound-parameter limit. */
 const IN_LIST = 500
 
-function* chunks<T>(values: readonly T[]): Generator<T[]> {
+export function* chunks<T>(values: readonly T[]): Generator<T[]> {
   for (let start = 0; start < values.length; start += IN_LIST) yield values.slice(start, start + IN_LIST)
 }
 
-type Key = readonly [source: string, id: string]
+export type Key = readonly [source: string, id: string]
 
 /**
  * Identities grouped by source, the ids in lists of at most IN_LIST: `source = ? AND id IN (…)`
  * walks the (source, id) key, where `id IN (…)` alone would read the whole table.
  */
-function* keyChunks(keys: readonly Key[]): Generator<{ source: string; ids: string[] }> {
+export function* keyChunks(keys: readonly Key[]): Generator<{ source: string; ids: string[] }> {
   const bySource = new Map<string, Set<string>>()
   for (const [source, id] of keys) {
     const ids = bySource.get(source) ?? new Set()
@@ -52,8 +52,9 @@ export interface ShippedRow {
   first: boolean
   /** [repo, sha, authoredAt, pull request id | null] per change. */
   changes: [repo: string, sha: string, authoredAt: number, pullRequest: string | null][]
-  /** [source, id] per merged pull request shipped. */
-  pullRequests: [source: string, id: string][]
+  /** [source, id, first commit authoredAt | null] per merged pull request shipped. */
+  pullRequests: [source: string, id: string, firstCommitAt: number | null][]
+  /** Its rework first, then the incidents blamed on it in incident order. */
   failures: { reason: string; ref: string }[]
 }
 
@@ -255,14 +256,15 @@ export class StoreReader {
   }
 
   /** What derivation knows of each service: the settings its facts were derived under, and whether events changed since. */
-  async derivedState(): Promise<{ fingerprints: Map<string, string>; dirty: Set<string> }> {
+  async derivedState(): Promise<{ fingerprints: Map<string, string>; dirty: Map<string, boolean> }> {
     const [derived, dirty] = await Promise.all([
       this.db.selectFrom('derived_services').select(['service', 'fingerprint']).execute(),
-      this.db.selectFrom('derived_dirty').select('service').execute(),
+      this.db.selectFrom('derived_dirty').select(['service', 'full']).execute(),
     ])
     return {
       fingerprints: new Map(derived.map((row) => [row.service, row.fingerprint])),
-      dirty: new Set(dirty.map((row) => row.service)),
+      /** Marked services: true to derive whole, false to extend. */
+      dirty: new Map(dirty.map((row) => [row.service, row.full === 1])),
     }
   }
 
@@ -319,18 +321,56 @@ export class StoreReader {
         join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
       )
       .selectAll('d')
-      .select(['s.repo as shipped_repo', 's.is_first', 's.changes', 's.pull_requests', 's.failures'])
+      .select([
+        's.repo as shipped_repo',
+        's.is_first',
+        's.changes',
+        's.pull_requests',
+        's.rework_reason',
+        's.rework_ref',
+      ])
       .where('s.finished_at', '>=', period.from)
       .where('s.finished_at', '<', period.to)
     const rows = await query.orderBy('s.finished_at').orderBy('s.source').orderBy('s.id').execute()
+    const blamed = await this.blameOf(rows.map((row) => [row.source, row.id] as const))
     return rows.map((row) => ({
       deployment: deploymentOf(row),
       repo: row.shipped_repo,
       first: row.is_first === 1,
       changes: JSON.parse(row.changes) as ShippedRow['changes'],
       pullRequests: JSON.parse(row.pull_requests) as ShippedRow['pullRequests'],
-      failures: JSON.parse(row.failures) as ShippedRow['failures'],
+      failures: [
+        ...(row.rework_reason === null ? [] : [{ reason: row.rework_reason, ref: row.rework_ref ?? '' }]),
+        ...(blamed.get(`${row.source}\0${row.id}`) ?? []),
+      ],
     }))
+  }
+
+  /** The incidents blamed on each of these deployments, in incident order, as failures. */
+  private async blameOf(keys: readonly Key[]): Promise<Map<string, { reason: string; ref: string }[]>> {
+    const out = new Map<string, { reason: string; ref: string }[]>()
+    for (const { source, ids } of keyChunks(keys)) {
+      const rows = await this.db
+        .selectFrom('incident_causes as c')
+        .innerJoin('incidents as i', (join) =>
+          join.onRef('i.source', '=', 'c.incident_source').onRef('i.id', '=', 'c.incident_id'),
+        )
+        .select(['c.deployment_source', 'c.deployment_id', 'c.reason', 'i.id as incident'])
+        .where('c.deployment_source', '=', source)
+        .where('c.deployment_id', 'in', ids)
+        .orderBy('i.detected_at')
+        .orderBy('i.source')
+        .orderBy('i.id')
+        .orderBy('c.position')
+        .execute()
+      for (const row of rows) {
+        const key = `${row.deployment_source}\0${row.deployment_id}`
+        const list = out.get(key) ?? []
+        list.push({ reason: row.reason, ref: row.incident })
+        out.set(key, list)
+      }
+    }
+    return out
   }
 
   /** When each service's first production deployment finished. */
@@ -409,21 +449,6 @@ export class StoreReader {
       )
       .executeTakeFirstOrThrow()
     return Number(row.n)
-  }
-
-  /** When the first known commit of each of these pull requests was authored, by pull request id. */
-  async firstCommitTimesOf(keys: readonly Key[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>()
-    for (const { source, ids } of keyChunks(keys)) {
-      const rows = await this.db
-        .selectFrom('pull_request_facts')
-        .select(['id', 'first_commit_at'])
-        .where('source', '=', source)
-        .where('id', 'in', ids)
-        .execute()
-      for (const row of rows) out.set(row.id, row.first_commit_at)
-    }
-    return out
   }
 
   /** Just what the change graph needs of the commits of the given repositories. */
@@ -524,7 +549,7 @@ export class StoreReader {
   }
 }
 
-function deploymentOf(row: Selectable<Database['deployments']>): Deployment {
+export function deploymentOf(row: Selectable<Database['deployments']>): Deployment {
   return {
     source: row.source,
     id: row.id,
@@ -540,7 +565,7 @@ function deploymentOf(row: Selectable<Database['deployments']>): Deployment {
   }
 }
 
-function pullRequestOf(
+export function pullRequestOf(
   row: Omit<Selectable<Database['pull_requests']>, 'commits' | 'extra' | 'last_review_at'> & {
     commits?: string
   },
@@ -565,7 +590,7 @@ function pullRequestOf(
   }
 }
 
-function incidentOf(row: Selectable<Database['incidents']>): Incident {
+export function incidentOf(row: Selectable<Database['incidents']>): Incident {
   return {
     source: row.source,
     id: row.id,

@@ -147,7 +147,9 @@ export interface Database {
   data_version: DataVersionTable
   shipped_deployments: ShippedDeploymentsTable
   incident_causes: IncidentCausesTable
-  pull_request_facts: PullRequestFactsTable
+  shipped_commits: ShippedCommitsTable
+  shipped_pull_requests: ShippedPullRequestsTable
+  pull_request_shas: PullRequestShasTable
   derived_services: DerivedServicesTable
   derived_dirty: DerivedDirtyTable
 }
@@ -158,11 +160,16 @@ export interface Database {
  * else; `engops rebuild` recomputes them all and gives the same rows.
  */
 
-/** Each successful production deployment: the changes and pull requests it shipped, and its failures. */
+/**
+ * Each successful production deployment: the changes and pull requests it shipped, and the rework
+ * that marks it failed (the incidents blamed on it are `incident_causes`).
+ */
 export interface ShippedDeploymentsTable {
   source: string
   id: string
   service: string
+  /** Lower case: a service's deployments to one environment ship in finish order. */
+  environment: string
   finished_at: number
   /** The repository in which the deployed sha was found; null when no ingested repository has it. */
   repo: string | null
@@ -170,10 +177,11 @@ export interface ShippedDeploymentsTable {
   is_first: number
   /** JSON [[repo, sha, authoredAt, pull request id | null], …]: the changes it shipped. */
   changes: string
-  /** JSON [[source, id], …]: the merged pull requests it shipped. */
+  /** JSON [[source, id, first commit authoredAt | null], …]: the merged pull requests it shipped. */
   pull_requests: string
-  /** JSON [{reason, ref}, …]: why it counts as failed (empty: it did not fail). */
-  failures: string
+  /** 'hotfix' or 'rollback' when the next deployment reworked it, with that deployment's id. */
+  rework_reason: string | null
+  rework_ref: string | null
 }
 
 /** Which deployments each incident is blamed on (a row per cause, owned by the deployment's service). */
@@ -188,12 +196,34 @@ export interface IncidentCausesTable {
   reason: string
 }
 
-/** Per merged pull request: when its first known commit was authored (the start of its coding stage). */
-export interface PullRequestFactsTable {
+/**
+ * Per service, every commit its production deployments reached, with the deployment that first
+ * did: a new deployment walks the graph only down to these. A row without a deployment is a
+ * parent those commits name that is not in the store: its arrival changes what was shipped.
+ */
+export interface ShippedCommitsTable {
+  service: string
+  repo: string
+  sha: string
+  deployment_source: string | null
+  deployment_id: string | null
+}
+
+/** The pull requests (by id) already shipped to each service and environment: each ships once. */
+export interface ShippedPullRequestsTable {
+  service: string
+  environment: string
+  pull_request: string
+}
+
+/** Each sha a pull request names (merge, head, its commits), kept with the pull request. */
+export interface PullRequestShasTable {
+  repo: string
+  sha: string
+  /** The sha's first seven characters: a commit finds the pull requests naming it, by full or short sha. */
+  prefix: string
   source: string
   id: string
-  repo: string
-  first_commit_at: number
 }
 
 /**
@@ -205,9 +235,14 @@ export interface DerivedServicesTable {
   fingerprint: string
 }
 
-/** Services whose events changed since their facts were derived (a write marks, a derivation clears). */
+/**
+ * Services whose events changed since their facts were derived (a write marks, a derivation
+ * clears). `full` 0: only newer events arrived, and the service's facts are extended from where
+ * they stand; 1: something already derived changed, and the service is derived again whole.
+ */
 export interface DerivedDirtyTable {
   service: string
+  full: Generated<number>
 }
 
 /** One row: a counter every write transaction moves, so other processes notice new data. */
@@ -235,7 +270,9 @@ export const TABLES = [
 export const DERIVED_TABLES = [
   'shipped_deployments',
   'incident_causes',
-  'pull_request_facts',
+  'shipped_commits',
+  'shipped_pull_requests',
+  'pull_request_shas',
   'derived_services',
   'derived_dirty',
 ] as const satisfies readonly (keyof Database)[]

@@ -127,7 +127,10 @@ test('a store made before the git connector keeps its repositories incremental (
   await reopened.close()
 })
 
-/** Takes a SQLite store back to before migration 0008 (derived facts, then pull requests by period). */
+/**
+ * Takes a SQLite store back to before migration 0008 (derived facts, then pull requests by period,
+ * then derivation by append).
+ */
 function undoDerivedFacts(raw: Database.Database): void {
   raw.prepare('DROP INDEX pull_requests_merged').run()
   raw.prepare('DROP INDEX pull_requests_last_review').run()
@@ -135,12 +138,21 @@ function undoDerivedFacts(raw: Database.Database): void {
   for (const table of [
     'shipped_deployments',
     'incident_causes',
-    'pull_request_facts',
+    'shipped_commits',
+    'shipped_pull_requests',
+    'pull_request_shas',
     'derived_services',
     'derived_dirty',
   ])
     raw.prepare(`DROP TABLE ${table}`).run()
-  for (const index of ['deployments_service', 'deployments_id', 'pull_requests_repo', 'incidents_resolved'])
+  for (const index of [
+    'deployments_service',
+    'deployments_id',
+    'pull_requests_repo',
+    'incidents_resolved',
+    'incidents_detected',
+    'incidents_cause_deployment',
+  ])
     raw.prepare(`DROP INDEX ${index}`).run()
   raw.prepare("DELETE FROM kysely_migration WHERE name >= '0008'").run()
 }
@@ -170,9 +182,9 @@ test('a store made before derived facts has every deploying service derived at t
     createdAt: 1,
     mergedAt: 20,
     closedAt: null,
-    mergeSha: null,
+    mergeSha: 'f00dfeed',
     headSha: null,
-    commits: [],
+    commits: ['c0ffee1', 'f00dfeed'],
     reviews: [
       { author: 'bob', at: 9, state: 'approved' as const },
       { author: 'cy', at: 5, state: 'commented' as const },
@@ -191,7 +203,16 @@ test('a store made before derived facts has every deploying service derived at t
   undoDerivedFacts(raw)
   raw.close()
   const reopened = await Store.open(file)
-  expect(await reopened.derivedState()).toEqual({ fingerprints: new Map(), dirty: new Set(['legacy']) })
+  expect(await reopened.derivedState()).toEqual({
+    fingerprints: new Map(),
+    dirty: new Map([['legacy', true]]),
+  })
+  // 0010 indexes the shas each pull request names: a commit finds them by its full sha.
+  const naming = (sha: string) =>
+    reopened.write(async (w) => (await w.derived.pullRequestsNaming('shop', [sha])).map((pr) => pr.id))
+  expect(await naming('c0ffee1'.padEnd(40, '9'))).toEqual(['shop#1'])
+  expect(await naming('f00dfeed')).toEqual(['shop#1'])
+  expect(await naming('f00dfee0')).toEqual([])
   // 0009 keeps each pull request's latest review beside it: a period reads the reviewed ones.
   expect(await reopened.pullRequestsActiveIn({ from: 9, to: 10 })).toHaveLength(1)
   expect(await reopened.pullRequestsActiveIn({ from: 10, to: 20 })).toHaveLength(0)

@@ -4,8 +4,10 @@
  */
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Commit, CommitFile, Deployment, Incident, PullRequest, Release } from '../model/types.js'
+import { DerivedReader } from './derived-reader.js'
 import type { DatabaseKind } from './dialect.js'
-import { type Db, StoreReader } from './reader.js'
+import { pullRequestShaRows } from './pull-request-shas.js'
+import { chunks, type Db, keyChunks, StoreReader } from './reader.js'
 import type { Database } from './schema.js'
 
 /** A generic event as stored: its identity, time and scope, and the event itself. */
@@ -29,19 +31,33 @@ const extraText = (extra: Record<string, unknown> | undefined) =>
 /** The advisory lock that serialises derivations on PostgreSQL (any constant of our own). */
 const DERIVATION_LOCK = 1_605_200_812
 
-/** One service's derived facts, as deriving it found them. */
+/** Derived facts, as deriving some services found them. */
 export interface DerivedRows {
   shipped: Insertable<Database['shipped_deployments']>[]
   causes: Insertable<Database['incident_causes']>[]
-  pullRequestFacts: Insertable<Database['pull_request_facts']>[]
+  commits: Insertable<Database['shipped_commits']>[]
+  pullRequests: Insertable<Database['shipped_pull_requests']>[]
+}
+
+/** What extending one service's facts changes: new rows, its last deployment's rework, some incidents' causes. */
+export interface AppendedRows extends DerivedRows {
+  service: string
+  fingerprint: string
+  rework: { source: string; id: string; reason: string | null; ref: string | null }[]
+  /** Incidents whose causes in this service were derived again (their old rows go). */
+  relinked: readonly (readonly [string, string])[]
 }
 
 export class StoreWriter extends StoreReader {
+  /** What keeping the derived facts reads. */
+  readonly derived: DerivedReader
+
   constructor(
     db: Db,
     private readonly kind: DatabaseKind,
   ) {
     super(db)
+    this.derived = new DerivedReader(db)
   }
 
   /**
@@ -52,53 +68,79 @@ export class StoreWriter extends StoreReader {
     if (this.kind === 'postgres') await sql`select pg_advisory_xact_lock(${DERIVATION_LOCK})`.execute(this.db)
   }
 
-  /** Marks services whose events changed: their facts are derived again before they are read. */
-  async markDirty(services: Iterable<string>): Promise<void> {
+  /**
+   * Marks services whose events changed: their facts are derived again before they are read,
+   * whole (`full`) or extended from where they stand. A whole derivation, once asked, stays asked.
+   */
+  async markDirty(services: Iterable<string>, full: boolean): Promise<void> {
+    const rows = [...new Set(services)].map((service) => ({ service, full: full ? 1 : 0 }))
+    for (let start = 0; start < rows.length; start += BATCH) {
+      await this.db
+        .insertInto('derived_dirty')
+        .values(rows.slice(start, start + BATCH))
+        .onConflict((oc) =>
+          oc.column('service').doUpdateSet({
+            full: sql<number>`case when excluded.full = 1 then 1 else derived_dirty.full end`,
+          }),
+        )
+        .execute()
+    }
+  }
+
+  /**
+   * Replaces the derived facts of some services with the rows just derived from all their events,
+   * records the settings they were derived under and clears their marks.
+   */
+  async replaceDerived(
+    services: readonly { id: string; fingerprint: string }[],
+    rows: DerivedRows,
+  ): Promise<void> {
+    const ids = services.map((s) => s.id)
+    // Only what changed is written: a service derived again mostly keeps its rows.
+    const shipped = await this.changedRows(ids, rows.shipped)
+    await this.deleteKeys('shipped_deployments', shipped.gone)
+    // Upserts: a deployment that moved to a service derived in a later round is replaced there.
+    await this.upsert('shipped_deployments', shipped.changed, ['source', 'id'])
+    for (const chunk of chunks(ids)) {
+      await this.db.deleteFrom('incident_causes').where('service', 'in', chunk).execute()
+      await this.db.deleteFrom('shipped_commits').where('service', 'in', chunk).execute()
+      await this.db.deleteFrom('shipped_pull_requests').where('service', 'in', chunk).execute()
+      await this.db.deleteFrom('derived_dirty').where('service', 'in', chunk).execute()
+    }
+    await this.insertAll('incident_causes', rows.causes)
+    await this.insertAll('shipped_commits', rows.commits)
+    await this.insertAll('shipped_pull_requests', rows.pullRequests)
     await this.upsert(
-      'derived_dirty',
-      [...new Set(services)].map((service) => ({ service })),
+      'derived_services',
+      services.map((s) => ({ service: s.id, fingerprint: s.fingerprint })),
       ['service'],
     )
   }
 
-  /**
-   * Replaces the derived facts of some services (and of their repositories' pull requests) with
-   * the rows just derived, records the settings they were derived under and clears their marks.
-   */
-  async replaceDerived(
-    services: readonly { id: string; fingerprint: string }[],
-    repos: readonly string[],
-    rows: DerivedRows,
-  ): Promise<void> {
-    const ids = services.map((s) => s.id)
-    // Only what changed is written: a day of new events changes a few rows of each service.
-    const shipped = await this.changedRows('shipped_deployments', 'service', ids, rows.shipped, (r) => [
-      r.service,
-      r.finished_at,
-      r.repo,
-      r.is_first,
-      r.changes,
-      r.pull_requests,
-      r.failures,
-    ])
-    const facts = await this.changedRows('pull_request_facts', 'repo', repos, rows.pullRequestFacts, (r) => [
-      r.repo,
-      r.first_commit_at,
-    ])
-    await this.deleteKeys('shipped_deployments', shipped.gone)
-    await this.deleteKeys('pull_request_facts', facts.gone)
-    // Upserts: a deployment that moved to a service derived in a later round is replaced there.
-    await this.upsert('shipped_deployments', shipped.changed, ['source', 'id'])
-    await this.upsert('pull_request_facts', facts.changed, ['source', 'id'])
-    for (let start = 0; start < ids.length; start += BATCH) {
-      const chunk = ids.slice(start, start + BATCH)
-      await this.db.deleteFrom('incident_causes').where('service', 'in', chunk).execute()
-      await this.db.deleteFrom('derived_dirty').where('service', 'in', chunk).execute()
-    }
+  /** Extends one service's derived facts with what its newer events shipped and caused. */
+  async appendDerived(rows: AppendedRows): Promise<void> {
+    await this.upsert('shipped_deployments', rows.shipped, ['source', 'id'])
+    for (const { source, id, reason, ref } of rows.rework)
+      await this.db
+        .updateTable('shipped_deployments')
+        .set({ rework_reason: reason, rework_ref: ref })
+        .where('source', '=', source)
+        .where('id', '=', id)
+        .execute()
+    for (const { source, ids } of keyChunks(rows.relinked))
+      await this.db
+        .deleteFrom('incident_causes')
+        .where('service', '=', rows.service)
+        .where('incident_source', '=', source)
+        .where('incident_id', 'in', ids)
+        .execute()
     await this.insertAll('incident_causes', rows.causes)
+    await this.upsert('shipped_commits', rows.commits, ['service', 'repo', 'sha'])
+    await this.upsert('shipped_pull_requests', rows.pullRequests, ['service', 'environment', 'pull_request'])
+    await this.db.deleteFrom('derived_dirty').where('service', '=', rows.service).execute()
     await this.upsert(
       'derived_services',
-      services.map((s) => ({ service: s.id, fingerprint: s.fingerprint })),
+      [{ service: rows.service, fingerprint: rows.fingerprint }],
       ['service'],
     )
   }
@@ -107,50 +149,47 @@ export class StoreWriter extends StoreReader {
    * Compares freshly derived rows keyed by (source, id) with those stored under the same owners
    * (services or repositories): the rows that are new or differ, and the keys no longer derived.
    */
-  private async changedRows<Row extends { source: string; id: string }>(
-    table: 'shipped_deployments' | 'pull_request_facts',
-    owner: 'service' | 'repo',
-    owners: readonly string[],
-    fresh: Row[],
-    content: (row: Row) => unknown[],
-  ): Promise<{ changed: Row[]; gone: [string, string][] }> {
+  private async changedRows(
+    services: readonly string[],
+    fresh: Insertable<Database['shipped_deployments']>[],
+  ): Promise<{ changed: Insertable<Database['shipped_deployments']>[]; gone: [string, string][] }> {
+    const content = (row: Insertable<Database['shipped_deployments']>) =>
+      JSON.stringify([
+        row.service,
+        row.environment,
+        row.finished_at,
+        row.repo ?? null,
+        row.is_first,
+        row.changes,
+        row.pull_requests,
+        row.rework_reason ?? null,
+        row.rework_ref ?? null,
+      ])
     const stored = new Map<string, { key: [string, string]; content: string }>()
-    for (let start = 0; start < owners.length; start += BATCH) {
-      // biome-ignore lint/suspicious/noExplicitAny: both tables are read by the same columns
-      const rows = (await (this.db as Kysely<any>)
-        .selectFrom(table)
+    for (const chunk of chunks(services)) {
+      const rows = await this.db
+        .selectFrom('shipped_deployments')
         .selectAll()
-        .where(owner, 'in', owners.slice(start, start + BATCH))
-        .execute()) as Row[]
-      for (const row of rows) {
-        const { source, id } = row
-        stored.set(`${source}\0${id}`, { key: [source, id], content: JSON.stringify(content(row)) })
-      }
+        .where('service', 'in', chunk)
+        .execute()
+      for (const row of rows)
+        stored.set(`${row.source}\0${row.id}`, { key: [row.source, row.id], content: content(row) })
     }
-    const changed: Row[] = []
+    const changed: Insertable<Database['shipped_deployments']>[] = []
     for (const row of fresh) {
-      const { source, id } = row
-      const key = `${source}\0${id}`
-      if (stored.get(key)?.content !== JSON.stringify(content(row))) changed.push(row)
+      const key = `${row.source}\0${row.id}`
+      if (stored.get(key)?.content !== content(row)) changed.push(row)
       stored.delete(key)
     }
     return { changed, gone: [...stored.values()].map((s) => s.key) }
   }
 
   private async deleteKeys(
-    table: 'shipped_deployments' | 'pull_request_facts',
-    keys: readonly [string, string][],
+    table: 'shipped_deployments' | 'pull_request_shas',
+    keys: readonly (readonly [string, string])[],
   ): Promise<void> {
-    const bySource = new Map<string, string[]>()
-    for (const [source, id] of keys) bySource.set(source, [...(bySource.get(source) ?? []), id])
-    for (const [source, ids] of bySource) {
-      for (let start = 0; start < ids.length; start += BATCH)
-        await this.db
-          .deleteFrom(table)
-          .where('source', '=', source)
-          .where('id', 'in', ids.slice(start, start + BATCH))
-          .execute()
-    }
+    for (const { source, ids } of keyChunks(keys))
+      await this.db.deleteFrom(table).where('source', '=', source).where('id', 'in', ids).execute()
   }
 
   private async insertAll<T extends keyof Database>(
@@ -370,6 +409,25 @@ export class StoreWriter extends StoreReader {
         last_review_at: p.reviews.length > 0 ? Math.max(...p.reviews.map((r) => r.at)) : null,
       })),
       ['source', 'id'],
+    )
+    // The shas each names, replaced with the pull request (the last of a key in the batch wins).
+    const latest = new Map(prs.map((p) => [`${p.source}\0${p.id}`, p]))
+    await this.deleteKeys(
+      'pull_request_shas',
+      [...latest.values()].map((p) => [p.source, p.id]),
+    )
+    await this.insertAll(
+      'pull_request_shas',
+      [...latest.values()].flatMap((p) =>
+        pullRequestShaRows({
+          source: p.source,
+          id: p.id,
+          repo: p.repo,
+          merge_sha: p.mergeSha,
+          head_sha: p.headSha,
+          commits: json(p.commits),
+        }),
+      ),
     )
   }
 }

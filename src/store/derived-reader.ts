@@ -1,0 +1,359 @@
+/**
+ * What keeping the derived facts reads: the state derivation left (commits each service shipped,
+ * its last deployments, the pull requests it shipped) and the few events a change concerns,
+ * looked up by key, so that a day of new events costs a day's lookups.
+ */
+
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { Commit, Deployment, GraphCommit, Incident, PullRequest } from '../model/types.js'
+import { SHA_PREFIX } from './pull-request-shas.js'
+import { chunks, type Db, deploymentOf, incidentOf, type Key, keyChunks, pullRequestOf } from './reader.js'
+import type { Database } from './schema.js'
+
+/** A shipped deployment's place in its service's history, without what it shipped. */
+export interface ShippedPlace {
+  deployment: Deployment
+  environment: string
+  finishedAt: number
+  repo: string | null
+}
+
+export class DerivedReader {
+  constructor(private readonly db: Db) {}
+
+  /** Which of these shas of a repository each service has reached (shipped or missing). */
+  async marks(
+    services: readonly string[],
+    repo: string,
+    shas: readonly string[],
+  ): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>()
+    if (services.length === 0) return out
+    for (const chunk of chunks([...new Set(shas)])) {
+      const rows = await this.db
+        .selectFrom('shipped_commits')
+        .select(['service', 'sha'])
+        .where('service', 'in', services)
+        .where('repo', '=', repo)
+        .where('sha', 'in', chunk)
+        .execute()
+      for (const row of rows) {
+        const set = out.get(row.service) ?? new Set()
+        set.add(row.sha)
+        out.set(row.service, set)
+      }
+    }
+    return out
+  }
+
+  /** Whether a parent a service's walks found missing has since arrived (its shipping changes). */
+  async missingParentArrived(service: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('shipped_commits as m')
+      .innerJoin('commits as c', (join) => join.onRef('c.repo', '=', 'm.repo').onRef('c.sha', '=', 'm.sha'))
+      .select('m.sha')
+      .where('m.service', '=', service)
+      .where('m.deployment_id', 'is', null)
+      .limit(1)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  /** A service's shipped deployments, oldest first, each with its deployment as stored now. */
+  async shippedPlaces(service: string): Promise<ShippedPlace[]> {
+    const rows = await this.db
+      .selectFrom('shipped_deployments as s')
+      .innerJoin('deployments as d', (join) =>
+        join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
+      )
+      .selectAll('d')
+      .select([
+        's.environment as shipped_environment',
+        's.finished_at as shipped_finished_at',
+        's.repo as shipped_repo',
+      ])
+      .where('s.service', '=', service)
+      .orderBy('s.finished_at')
+      .execute()
+    return rows.map((row) => ({
+      deployment: deploymentOf(row),
+      environment: row.shipped_environment,
+      finishedAt: row.shipped_finished_at,
+      repo: row.shipped_repo,
+    }))
+  }
+
+  /** The shipped deployments of these services whose sha no ingested repository has. */
+  async unknownShaDeployments(services: readonly string[]): Promise<{ service: string; sha: string }[]> {
+    if (services.length === 0) return []
+    return this.db
+      .selectFrom('shipped_deployments as s')
+      .innerJoin('deployments as d', (join) =>
+        join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
+      )
+      .select(['s.service', 'd.sha'])
+      .where('s.service', 'in', services)
+      .where('s.repo', 'is', null)
+      .execute()
+  }
+
+  /** How many shipped rows a service has (a deployment row removed under it shows as a shortfall). */
+  async shippedCount(service: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('shipped_deployments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('service', '=', service)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** When each of these services' last shipped deployment finished. */
+  async lastShippedAt(services: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (const chunk of chunks(services)) {
+      const rows = await this.db
+        .selectFrom('shipped_deployments')
+        .select(['service', (eb) => eb.fn.max('finished_at').as('last')])
+        .where('service', 'in', chunk)
+        .groupBy('service')
+        .execute()
+      for (const row of rows) out.set(row.service, Number(row.last))
+    }
+    return out
+  }
+
+  /** Ids of these pull requests already shipped to a service and environment. */
+  async shippedPullRequests(
+    service: string,
+    environment: string,
+    ids: readonly string[],
+  ): Promise<Set<string>> {
+    const out = new Set<string>()
+    for (const chunk of chunks([...new Set(ids)])) {
+      const rows = await this.db
+        .selectFrom('shipped_pull_requests')
+        .select('pull_request')
+        .where('service', '=', service)
+        .where('environment', '=', environment)
+        .where('pull_request', 'in', chunk)
+        .execute()
+      for (const row of rows) out.add(row.pull_request)
+    }
+    return out
+  }
+
+  /** Which services of these shipped each of these pull request ids (any environment). */
+  async servicesShipping(services: readonly string[], ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>()
+    if (services.length === 0) return out
+    for (const chunk of chunks([...new Set(ids)])) {
+      const rows = await this.db
+        .selectFrom('shipped_pull_requests')
+        .select('service')
+        .distinct()
+        .where('service', 'in', services)
+        .where('pull_request', 'in', chunk)
+        .execute()
+      for (const row of rows) out.add(row.service)
+    }
+    return out
+  }
+
+  /** Commits of a repository by full sha, as the change graph needs them. */
+  async graphCommits(repo: string, shas: readonly string[]): Promise<GraphCommit[]> {
+    const out: GraphCommit[] = []
+    for (const chunk of chunks([...new Set(shas)])) {
+      const rows = await this.db
+        .selectFrom('commits')
+        .select(['repo', 'sha', 'parents', 'authored_at', 'committed_at'])
+        .where('repo', '=', repo)
+        .where('sha', 'in', chunk)
+        .execute()
+      for (const row of rows) out.push(graphCommitOf(row))
+    }
+    return out
+  }
+
+  /** Commits of a repository whose sha starts with a short sha (all of them: more than one is ambiguous). */
+  async graphCommitsStartingWith(repo: string, prefix: string): Promise<GraphCommit[]> {
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', 'sha', 'parents', 'authored_at', 'committed_at'])
+      .where('repo', '=', repo)
+      // Compared as text, not by range: collations order shas differently on each database.
+      .where(sql`substr(sha, 1, ${prefix.length})`, '=', prefix)
+      .execute()
+    return rows.map(graphCommitOf)
+  }
+
+  /** Which of these commits are stored already, as repo NUL sha. */
+  async storedCommits(commits: readonly Pick<Commit, 'repo' | 'sha'>[]): Promise<Set<string>> {
+    const out = new Set<string>()
+    const byRepo = new Map<string, string[]>()
+    for (const { repo, sha } of commits) {
+      const list = byRepo.get(repo)
+      if (list) list.push(sha)
+      else byRepo.set(repo, [sha])
+    }
+    for (const [repo, shas] of byRepo) {
+      for (const chunk of chunks(shas)) {
+        const rows = await this.db
+          .selectFrom('commits')
+          .select('sha')
+          .where('repo', '=', repo)
+          .where('sha', 'in', chunk)
+          .execute()
+        for (const row of rows) out.add(`${repo}\0${row.sha}`)
+      }
+    }
+    return out
+  }
+
+  /**
+   * The pull requests of a repository that name any of these commits (by full sha, or by a short
+   * sha the commit's starts with), with their commit lists.
+   */
+  async pullRequestsNaming(repo: string, shas: readonly string[]): Promise<PullRequest[]> {
+    const keys: Key[] = []
+    const wanted = new Set(shas)
+    for (const chunk of chunks([...new Set(shas.map((sha) => sha.slice(0, SHA_PREFIX)))])) {
+      const rows = await this.db
+        .selectFrom('pull_request_shas')
+        .select(['sha', 'source', 'id'])
+        .where('repo', '=', repo)
+        .where('prefix', 'in', chunk)
+        .execute()
+      for (const row of rows) {
+        const named =
+          wanted.has(row.sha) || (row.sha.length >= SHA_PREFIX && shas.some((sha) => sha.startsWith(row.sha)))
+        if (named) keys.push([row.source, row.id])
+      }
+    }
+    return this.pullRequestsWithCommits(keys)
+  }
+
+  /** Pull requests by identity, with their commit lists, in the order they claim commits. */
+  async pullRequestsWithCommits(keys: readonly Key[]): Promise<PullRequest[]> {
+    return (await this.byKey('pull_requests', keys, pullRequestOf)).sort(pullRequestOrder)
+  }
+
+  deploymentsByKey(keys: readonly Key[]): Promise<Deployment[]> {
+    return this.byKey('deployments', keys, deploymentOf)
+  }
+
+  incidentsByKey(keys: readonly Key[]): Promise<Incident[]> {
+    return this.byKey('incidents', keys, incidentOf)
+  }
+
+  private async byKey<T extends 'deployments' | 'incidents' | 'pull_requests', R>(
+    table: T,
+    keys: readonly Key[],
+    of: (row: Selectable<Database[T]>) => R,
+  ): Promise<R[]> {
+    const out: R[] = []
+    for (const { source, ids } of keyChunks(keys)) {
+      // biome-ignore lint/suspicious/noExplicitAny: the three tables share the (source, id) key
+      const rows = await (this.db as Kysely<any>)
+        .selectFrom(table)
+        .selectAll()
+        .where('source', '=', source)
+        .where('id', 'in', ids)
+        .execute()
+      for (const row of rows) out.push(of(row as Selectable<Database[T]>))
+    }
+    return out
+  }
+
+  /** Incidents detected at or after a time, in incident order. */
+  async incidentsDetectedFrom(at: number): Promise<Incident[]> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('detected_at', '>=', at)
+      .orderBy('detected_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map(incidentOf)
+  }
+
+  /** Whether an incident names any of these deployment ids as its cause. */
+  async incidentNamesAny(deploymentIds: readonly string[]): Promise<boolean> {
+    for (const chunk of chunks(deploymentIds)) {
+      const row = await this.db
+        .selectFrom('incidents')
+        .select('id')
+        .where('cause_deployment', 'in', chunk)
+        .limit(1)
+        .executeTakeFirst()
+      if (row) return true
+    }
+    return false
+  }
+
+  /** Incidents naming a cause sha that this service has no cause row for. */
+  async shaCausesUnmatchedIn(service: string): Promise<Incident[]> {
+    const rows = await this.db
+      .selectFrom('incidents as i')
+      .selectAll('i')
+      .where('i.cause_sha', 'is not', null)
+      .where('i.cause_deployment', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('incident_causes as c')
+              .select('c.position')
+              .whereRef('c.incident_source', '=', 'i.source')
+              .whereRef('c.incident_id', '=', 'i.id')
+              .where('c.service', '=', service),
+          ),
+        ),
+      )
+      .execute()
+    return rows.map(incidentOf).filter((incident) => incident.services.includes(service))
+  }
+
+  /** Files of these commits of a repository, by sha. */
+  async filesOf(repo: string, shas: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>()
+    for (const chunk of chunks([...new Set(shas)])) {
+      const rows = await this.db
+        .selectFrom('commit_files')
+        .select(['sha', 'path'])
+        .where('repo', '=', repo)
+        .where('sha', 'in', chunk)
+        .execute()
+      for (const row of rows) {
+        const list = out.get(row.sha)
+        if (list) list.push(row.path)
+        else out.set(row.sha, [row.path])
+      }
+    }
+    return out
+  }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * The order in which pull requests claim the commits they name (the first keeps a commit): by
+ * creation, then identity, compared as code units on every database (collations differ).
+ */
+export const pullRequestOrder = (a: PullRequest, b: PullRequest) =>
+  a.createdAt - b.createdAt || compare(a.source, b.source) || compare(a.id, b.id)
+
+function graphCommitOf(row: {
+  repo: string
+  sha: string
+  parents: string
+  authored_at: number
+  committed_at: number
+}): GraphCommit {
+  return {
+    repo: row.repo,
+    sha: row.sha,
+    parents: row.parents ? row.parents.split(' ') : [],
+    authoredAt: row.authored_at,
+    committedAt: row.committed_at,
+  }
+}
