@@ -123,26 +123,54 @@ async function serveTimes(db) {
 }
 
 /**
+ * Each repository's newest commit: the demo's (its commits are listed oldest first, repo by repo),
+ * then those of the events generated after it.
+ */
+let heads
+function repositoryHeads() {
+  if (heads) return heads
+  heads = new Map()
+  const text = readFileSync(join(dir, 'commits.ndjson'), 'utf8')
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end < 0 ? text.length : end)
+    start = end < 0 ? text.length : end + 1
+    const repo = /"repo":"([^"]+)"/.exec(line)?.[1]
+    const sha = /"sha":"([^"]+)"/.exec(line)?.[1]
+    if (repo && sha) heads.set(repo, sha)
+  }
+  return heads
+}
+
+/**
  * `days` days after the demo's end at the large demo's daily rate (a year holds ~666k commits, 191k
  * pull requests, 53k deployments and 235k CI runs): 1,800 commits, 520 pull requests, 150
- * deployments and 650 runs a day.
+ * deployments and 650 runs a day. Each commit's parent is its repository's newest commit, as on a
+ * real main branch, so a deployment's walk meets the history already shipped.
  */
-function laterEvents(days, file) {
+function laterEvents(days, file, startAt) {
+  const heads = repositoryHeads()
   const lines = []
-  const start = Date.parse('2026-07-01T00:00:00Z')
+  const start = Date.parse(startAt)
   const event = (fields) => JSON.stringify(fields)
   for (let day = 0; day < days; day++) {
     for (let k = 0; k < 1800; k++) {
       const at = new Date(start + day * 86_400_000 + k * 40_000).toISOString()
-      const sha = `${String(day).padStart(4, '0')}${String(k).padStart(4, '0')}`.padStart(40, 'f')
+      const sha =
+        `${String(day).padStart(4, '0')}${String(k).padStart(4, '0')}${startAt.slice(8, 10)}`.padStart(
+          40,
+          'f',
+        )
       // The large demo's services are team-NNN-svc-S, each deploying the repository of its name.
       const service = `team-${String((k % 100) + 1).padStart(3, '0')}-svc-${(k % 3) + 1}`
+      const parent = heads.get(service)
+      heads.set(service, sha)
       lines.push(
         event({
           type: 'commit',
           repo: service,
           sha,
-          parents: [],
+          parents: parent ? [parent] : [],
           author: 'bench@example.com',
           authoredAt: at,
           committedAt: at,
@@ -155,7 +183,7 @@ function laterEvents(days, file) {
           event({
             type: 'pull_request',
             repo: service,
-            number: 900_000 + day * 1000 + k,
+            number: 900_000 + Number(startAt.slice(8, 10)) * 10_000 + day * 1000 + k,
             author: 'bench',
             createdAt: at,
             mergedAt: at,
@@ -167,7 +195,7 @@ function laterEvents(days, file) {
         lines.push(
           event({
             type: 'deployment',
-            id: `bench-${day}-${k}`,
+            id: `bench-${startAt.slice(8, 10)}-${day}-${k}`,
             service,
             environment: 'production',
             result: 'success',
@@ -180,7 +208,7 @@ function laterEvents(days, file) {
         lines.push(
           event({
             type: 'pipeline_run',
-            id: `bench-${day}-${k}`,
+            id: `bench-${startAt.slice(8, 10)}-${day}-${k}`,
             repo: service,
             workflow: 'ci',
             result: 'success',
@@ -193,9 +221,9 @@ function laterEvents(days, file) {
   writeFileSync(file, `${lines.join('\n')}\n`)
 }
 
-function ingestCost(db, days) {
+function ingestCost(db, days, startAt) {
   const file = join(work, `later-${days}.ndjson`)
-  laterEvents(days, file)
+  laterEvents(days, file, startAt)
   return measure(['ingest', 'events', file, '--source', `bench-${days}`], db)
 }
 
@@ -219,8 +247,9 @@ async function run(label, db) {
   // Into a copy: the demo stays as generated for the next run.
   const target = db.startsWith('postgres') ? db : join(work, 'copy.db')
   if (!db.startsWith('postgres')) copyFileSync(db, target)
-  const day = ingestCost(target, 1)
-  const week = ingestCost(target, 7)
+  // The day after the demo's end, then the week after that day.
+  const day = ingestCost(target, 1, '2026-07-01T00:00:00Z')
+  const week = ingestCost(target, 7, '2026-07-02T00:00:00Z')
   console.log(
     `${'ingest one more day / week'.padEnd(42)} ${day.seconds.toFixed(2)} s / ${week.seconds.toFixed(2)} s (ratio ${(week.seconds / day.seconds).toFixed(1)}, 7 if proportional to the data)`,
   )

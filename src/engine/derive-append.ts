@@ -20,8 +20,8 @@ import {
 import { linkFailures } from '../metrics/dora.js'
 import type { OrgFile } from '../model/org.js'
 import { HOUR } from '../model/time.js'
-import type { Deployment, GraphCommit, PullRequest } from '../model/types.js'
-import { type DerivedReader, pullRequestOrder } from '../store/derived-reader.js'
+import type { Deployment, GraphCommit, Incident, PullRequest } from '../model/types.js'
+import { type DerivedReader, pullRequestOrder, type ShaCausedIncident } from '../store/derived-reader.js'
 import { SHA_PREFIX } from '../store/pull-request-shas.js'
 import type { StoreWriter } from '../store/writer.js'
 import {
@@ -39,33 +39,65 @@ interface RepoPart {
   shipped: Set<string>
 }
 
-/** Returns false when the service must be derived whole instead. */
-export async function appendService(writer: StoreWriter, org: OrgFile, service: string): Promise<boolean> {
+/** What every service extended in one derivation shares, read once. */
+export class AppendContext {
+  private shaCaused?: Promise<ShaCausedIncident[]>
+  private unknownShas?: Promise<{ service: string; sha: string }[]>
+  private incidents?: { from: number; list: Promise<Incident[]> }
+
+  constructor(private readonly reader: DerivedReader) {}
+
+  /** Incidents naming a cause sha, each with the services it is already blamed in. */
+  shaCausedIncidents(): Promise<ShaCausedIncident[]> {
+    this.shaCaused ??= this.reader.shaCausedIncidents()
+    return this.shaCaused
+  }
+
+  /** The shas of shipped deployments no repository had, by service. */
+  async unknownShasOf(service: string): Promise<string[]> {
+    this.unknownShas ??= this.reader.unknownShaDeployments()
+    return (await this.unknownShas).filter((row) => row.service === service).map((row) => row.sha)
+  }
+
+  /** Incidents detected at or after a time (read again only for an earlier time). */
+  async incidentsFrom(at: number): Promise<Incident[]> {
+    if (!this.incidents || this.incidents.from > at)
+      this.incidents = { from: at, list: this.reader.incidentsDetectedFrom(at) }
+    return (await this.incidents.list).filter((incident) => incident.detectedAt >= at)
+  }
+}
+
+/**
+ * Extends one service's facts; returns false when it must be derived whole instead. Writes that
+ * marked it to extend have checked that nothing already derived changed (derive-marking.ts):
+ * here is checked what only the derived state tells.
+ */
+export async function appendService(
+  writer: StoreWriter,
+  org: OrgFile,
+  service: string,
+  context: AppendContext,
+): Promise<boolean> {
   const reader = writer.derived
   const scope = serviceScope(org, service)
   const { isProduction } = attributionOptions(org)
-  const deployments = (await writer.deploymentsOf([service])).filter(
-    (d) => d.result === 'success' && isProduction(d.environment),
-  )
-  const places = await reader.shippedPlaces(service)
-  if (places.length === 0) return deployments.length === 0
-  const environments = new Set(
-    [...deployments, ...places.map((p) => p.deployment)].map((d) => d.environment.toLowerCase()),
-  )
-  if (environments.size > 1 || places.some((p) => p.environment !== [...environments][0])) return false
-
-  // What shipped must still be as it was: the same successful production deployments, in place.
-  const current = new Map(deployments.map((d) => [deploymentKey(d), d]))
-  if (places.some((p) => current.get(deploymentKey(p.deployment))?.finishedAt !== p.finishedAt)) return false
-  const shippedKeys = new Set(places.map((p) => deploymentKey(p.deployment)))
-  const inOrder = [...deployments].sort(byFinish)
+  const shipping = (d: Deployment) => d.result === 'success' && isProduction(d.environment)
+  const tail = await reader.lastShipped(service)
+  // Never shipped: extended only while it has nothing to ship (a first deployment reads history).
+  if (tail.length === 0) return !(await writer.deploymentsOf([service])).some(shipping)
+  const environments = await reader.shippedEnvironments(service)
+  const environment = tail[0]!.environment.toLowerCase()
+  const recent = (await reader.deploymentsFinishedFrom(service, tail[0]!.finishedAt)).filter(shipping)
+  if (environments.length > 1 || recent.some((d) => d.environment.toLowerCase() !== environment)) return false
+  const shippedKeys = new Set(tail.map((d) => deploymentKey(d)))
+  const inOrder = recent.sort(byFinish)
   const last = inOrder.filter((d) => shippedKeys.has(deploymentKey(d))).at(-1)
   if (!last) return false
   const fresh = inOrder.filter((d) => !shippedKeys.has(deploymentKey(d)))
   if (fresh.some((d) => byFinish(d, last) < 0)) return false
   if (await reader.missingParentArrived(service)) return false
-  for (const place of places)
-    if (place.repo === null && (await locate(reader, scope, place.deployment.sha)).length > 0) return false
+  for (const sha of await context.unknownShasOf(service))
+    if ((await locate(reader, scope, sha)).length > 0) return false
   if (fresh.length > 0 && (await reader.incidentNamesAny(fresh.map((d) => d.id)))) return false
 
   const parts = await loadReached(reader, service, scope, fresh)
@@ -74,16 +106,14 @@ export async function appendService(writer: StoreWriter, org: OrgFile, service: 
   for (const { name, paths } of scope.repositories)
     if (paths.length > 0)
       files.set(name, await reader.filesOf(name, [...(parts.get(name)?.commits.keys() ?? [])]))
-  const environment = last.environment.toLowerCase()
   const alreadyShipped = await reader.shippedPullRequests(
     service,
     environment,
     pullRequests.map((pr) => pr.id),
   )
-  const lastPlace = places.find((p) => deploymentKey(p.deployment) === deploymentKey(last))
   const lastEntry: ShippedDeployment = {
     deployment: last,
-    repo: lastPlace?.repo ?? null,
+    repo: null,
     changes: [],
     pullRequests: [],
     previous: null,
@@ -116,14 +146,15 @@ export async function appendService(writer: StoreWriter, org: OrgFile, service: 
       for (let at = 0; at < graph.size; at++)
         if (attributedHere(shippedBy[at])) shippedNow.add(graph.shas[at]!)
   }
-  for (const incident of await reader.shaCausesUnmatchedIn(service)) {
+  for (const { incident, blamedIn } of await context.shaCausedIncidents()) {
+    if (!incident.services.includes(service) || blamedIn.has(service)) continue
     const sha = incident.causeSha ?? ''
     for (const shipped of shippedNow)
       if (shipped === sha || (sha.length >= SHA_PREFIX && shipped.startsWith(sha))) return false
   }
 
   // The incidents since the last deployment are blamed again: a new one may now be the latest.
-  const relinked = (await reader.incidentsDetectedFrom(last.finishedAt)).filter(
+  const relinked = (await context.incidentsFrom(last.finishedAt)).filter(
     (i) => i.services.includes(service) && i.causeDeployment === null && i.causeSha === null,
   )
   const links = linkFailures(attribution, relinked, [scope], org.org.dora.incidentWindowHours * HOUR)

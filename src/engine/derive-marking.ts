@@ -74,10 +74,17 @@ export async function marksFor(
       d,
     ]),
   )
+  const production = new Set(org.org.productionEnvironments.map((env) => env.toLowerCase()))
+  const deployedUntil = await reader.lastShippedAt([...new Set(deployments.map((d) => d.service))])
   for (const deployment of deployments) {
     const stored = storedDeployments.get(keyOf(deployment))
-    if (!stored) extend([deployment.service])
-    else if (!sameDeployment(stored, deployment)) whole([stored.service, deployment.service])
+    if (stored && !sameDeployment(stored, deployment)) whole([stored.service, deployment.service])
+    if (stored) continue
+    // Shipped no later than what shipped last: it changes what those shipped.
+    const ships = deployment.result === 'success' && production.has(deployment.environment.toLowerCase())
+    const late = deployment.finishedAt <= (deployedUntil.get(deployment.service) ?? Number.NEGATIVE_INFINITY)
+    if (ships && late) whole([deployment.service])
+    else extend([deployment.service])
   }
 
   const incidents = lastOf(batch.incidents)
@@ -128,6 +135,11 @@ export async function marksFor(
   }
 
   const pullRequests = lastOf(batch.pullRequests)
+  let unknown: Promise<{ service: string; sha: string }[]> | undefined
+  const unknownShas = () => {
+    unknown ??= reader.unknownShaDeployments()
+    return unknown
+  }
   const storedPullRequests = new Map(
     (await reader.pullRequestsWithCommits(pullRequests.map((pr) => [pr.source, pr.id] as const))).map(
       (pr) => [keyOf(pr), pr],
@@ -143,8 +155,8 @@ export async function marksFor(
       const shas = shasOf(version)
       for (const [service] of await reader.marks(services, version.repo, shas)) whole([service])
       whole(await reader.servicesShipping(services, [version.id]))
-      for (const unknown of await reader.unknownShaDeployments(services))
-        if (shas.includes(unknown.sha)) whole([unknown.service])
+      for (const unknown of await unknownShas())
+        if (services.includes(unknown.service) && shas.includes(unknown.sha)) whole([unknown.service])
     }
   }
 

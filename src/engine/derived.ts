@@ -27,7 +27,7 @@ import type { GraphCommit, Incident } from '../model/types.js'
 import { pullRequestOrder } from '../store/derived-reader.js'
 import type { StoreReader } from '../store/reader.js'
 import type { DerivedRows, StoreWriter } from '../store/writer.js'
-import { appendService } from './derive-append.js'
+import { AppendContext, appendService } from './derive-append.js'
 
 /**
  * Bumped whenever a rule of derivation changes: every service's fingerprint changes with it, so
@@ -81,8 +81,9 @@ export async function deriveStale(
   await writer.lockDerivation()
   const { extend, whole } = await staleServices(writer, org)
   let extended = 0
+  const context = new AppendContext(writer.derived)
   for (const service of extend) {
-    if (await appendService(writer, org, service)) extended++
+    if (await appendService(writer, org, service, context)) extended++
     else whole.push(service)
   }
   await deriveServices(writer, org, whole.sort())

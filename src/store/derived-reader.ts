@@ -10,12 +10,10 @@ import { SHA_PREFIX } from './pull-request-shas.js'
 import { chunks, type Db, deploymentOf, incidentOf, type Key, keyChunks, pullRequestOf } from './reader.js'
 import type { Database } from './schema.js'
 
-/** A shipped deployment's place in its service's history, without what it shipped. */
-export interface ShippedPlace {
-  deployment: Deployment
-  environment: string
-  finishedAt: number
-  repo: string | null
+/** An incident naming a cause sha, and the services it is already blamed in. */
+export interface ShaCausedIncident {
+  incident: Incident
+  blamedIn: Set<string>
 }
 
 export class DerivedReader {
@@ -59,52 +57,57 @@ export class DerivedReader {
     return row !== undefined
   }
 
-  /** A service's shipped deployments, oldest first, each with its deployment as stored now. */
-  async shippedPlaces(service: string): Promise<ShippedPlace[]> {
+  /** A service's last shipped deployments (those that finished last, several on a tie), as stored now. */
+  async lastShipped(service: string): Promise<Deployment[]> {
     const rows = await this.db
       .selectFrom('shipped_deployments as s')
       .innerJoin('deployments as d', (join) =>
         join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
       )
       .selectAll('d')
-      .select([
-        's.environment as shipped_environment',
-        's.finished_at as shipped_finished_at',
-        's.repo as shipped_repo',
-      ])
       .where('s.service', '=', service)
-      .orderBy('s.finished_at')
+      .where('s.finished_at', '=', (eb) =>
+        eb
+          .selectFrom('shipped_deployments as l')
+          .select((e) => e.fn.max('l.finished_at').as('m'))
+          .where('l.service', '=', service),
+      )
       .execute()
-    return rows.map((row) => ({
-      deployment: deploymentOf(row),
-      environment: row.shipped_environment,
-      finishedAt: row.shipped_finished_at,
-      repo: row.shipped_repo,
-    }))
+    return rows.map(deploymentOf)
   }
 
-  /** The shipped deployments of these services whose sha no ingested repository has. */
-  async unknownShaDeployments(services: readonly string[]): Promise<{ service: string; sha: string }[]> {
-    if (services.length === 0) return []
+  /** The environments a service has shipped to (lower case). */
+  async shippedEnvironments(service: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('shipped_deployments')
+      .select('environment')
+      .distinct()
+      .where('service', '=', service)
+      .execute()
+    return rows.map((row) => row.environment)
+  }
+
+  /** A service's deployments that finished at or after a time. */
+  async deploymentsFinishedFrom(service: string, at: number): Promise<Deployment[]> {
+    const rows = await this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('service', '=', service)
+      .where('finished_at', '>=', at)
+      .execute()
+    return rows.map(deploymentOf)
+  }
+
+  /** The shipped deployments (of every service: they are few) whose sha no ingested repository has. */
+  async unknownShaDeployments(): Promise<{ service: string; sha: string }[]> {
     return this.db
       .selectFrom('shipped_deployments as s')
       .innerJoin('deployments as d', (join) =>
         join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
       )
       .select(['s.service', 'd.sha'])
-      .where('s.service', 'in', services)
       .where('s.repo', 'is', null)
       .execute()
-  }
-
-  /** How many shipped rows a service has (a deployment row removed under it shows as a shortfall). */
-  async shippedCount(service: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('shipped_deployments')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('service', '=', service)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
   }
 
   /** When each of these services' last shipped deployment finished. */
@@ -291,26 +294,32 @@ export class DerivedReader {
     return false
   }
 
-  /** Incidents naming a cause sha that this service has no cause row for. */
-  async shaCausesUnmatchedIn(service: string): Promise<Incident[]> {
-    const rows = await this.db
-      .selectFrom('incidents as i')
-      .selectAll('i')
+  /** Incidents naming a cause sha (and no deployment), each with the services it is blamed in. */
+  async shaCausedIncidents(): Promise<ShaCausedIncident[]> {
+    const incidents = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('cause_sha', 'is not', null)
+      .where('cause_deployment', 'is', null)
+      .execute()
+    const causes = await this.db
+      .selectFrom('incident_causes as c')
+      .innerJoin('incidents as i', (join) =>
+        join.onRef('i.source', '=', 'c.incident_source').onRef('i.id', '=', 'c.incident_id'),
+      )
+      .select(['c.incident_source', 'c.incident_id', 'c.service'])
       .where('i.cause_sha', 'is not', null)
       .where('i.cause_deployment', 'is', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('incident_causes as c')
-              .select('c.position')
-              .whereRef('c.incident_source', '=', 'i.source')
-              .whereRef('c.incident_id', '=', 'i.id')
-              .where('c.service', '=', service),
-          ),
-        ),
-      )
       .execute()
-    return rows.map(incidentOf).filter((incident) => incident.services.includes(service))
+    const blamed = new Map<string, Set<string>>()
+    for (const cause of causes) {
+      const key = `${cause.incident_source}\0${cause.incident_id}`
+      blamed.set(key, (blamed.get(key) ?? new Set()).add(cause.service))
+    }
+    return incidents.map((row) => ({
+      incident: incidentOf(row),
+      blamedIn: blamed.get(`${row.source}\0${row.id}`) ?? new Set(),
+    }))
   }
 
   /** Files of these commits of a repository, by sha. */

@@ -395,6 +395,19 @@ const migrations: Record<string, Migration> = {
         .addColumn('deployment_id', 'text')
         .addPrimaryKeyConstraint('shipped_commits_pk', ['service', 'repo', 'sha'])
         .execute()
+      // The few rows a derivation looks for among many: parents found missing, shas not found.
+      await db.schema
+        .createIndex('shipped_commits_missing')
+        .on('shipped_commits')
+        .column('service')
+        .where(sql.ref('deployment_id'), 'is', null)
+        .execute()
+      await db.schema
+        .createIndex('shipped_unknown_sha')
+        .on('shipped_deployments')
+        .column('service')
+        .where(sql.ref('repo'), 'is', null)
+        .execute()
       await db.schema
         .createTable('shipped_pull_requests')
         .addColumn('service', 'text', (c) => c.notNull())
