@@ -8,7 +8,6 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely'
-import pg from 'pg'
 import { EngopsError } from '../model/errors.js'
 
 /** Which database holds a store. */
@@ -33,8 +32,16 @@ export function shownLocation(location: string): string {
   }
 }
 
-// Epoch milliseconds and counts come back as bigint (int8): numbers, exact below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+/**
+ * The PostgreSQL driver, loaded only for a PostgreSQL store: the embedded default does not pay
+ * for it at every start.
+ */
+async function loadPg(): Promise<typeof import('pg').default> {
+  const pg = (await import('pg')).default
+  // Epoch milliseconds and counts come back as bigint (int8): numbers, exact below 2^53.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+  return pg
+}
 
 export interface OpenedDialect {
   dialect: Dialect
@@ -73,7 +80,8 @@ async function postgresDialect(location: string): Promise<Dialect> {
       `schema "${schema}" in the database URL: use lower-case letters, digits and _`,
     )
   const connectionString = url.toString()
-  if (schema) await createSchema(connectionString, schema, location)
+  const pg = await loadPg()
+  if (schema) await createSchema(pg, connectionString, schema, location)
   const pool = new pg.Pool({
     connectionString,
     max: 10,
@@ -84,7 +92,12 @@ async function postgresDialect(location: string): Promise<Dialect> {
   return new PostgresDialect({ pool })
 }
 
-async function createSchema(connectionString: string, schema: string, location: string): Promise<void> {
+async function createSchema(
+  pg: typeof import('pg').default,
+  connectionString: string,
+  schema: string,
+  location: string,
+): Promise<void> {
   const client = new pg.Client({ connectionString })
   try {
     await client.connect()
