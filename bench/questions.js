@@ -250,8 +250,11 @@ async function run(label, db) {
   // The day after the demo's end, then the week after that day.
   const day = ingestCost(target, 1, '2026-07-01T00:00:00Z')
   const week = ingestCost(target, 7, '2026-07-02T00:00:00Z')
+  // Above the floor: what the events cost, without starting the process.
+  const dayWork = day.seconds - floor.seconds
+  const weekWork = week.seconds - floor.seconds
   console.log(
-    `${'ingest one more day / week'.padEnd(42)} ${day.seconds.toFixed(2)} s / ${week.seconds.toFixed(2)} s (ratio ${(week.seconds / day.seconds).toFixed(1)}, 7 if proportional to the data)`,
+    `${'ingest one more day / week'.padEnd(42)} ${day.seconds.toFixed(2)} s / ${week.seconds.toFixed(2)} s  ${day.mib.toFixed(0)} / ${week.mib.toFixed(0)} MiB   floor + ${dayWork.toFixed(2)} / + ${weekWork.toFixed(2)} s (ratio ${(weekWork / dayWork).toFixed(1)}; 7 if only the events counted, 1 if only the history)`,
   )
 }
 

@@ -125,11 +125,11 @@ export async function marksFor(
   for (const [repo, shas] of newCommits) {
     extend(ofRepo(repo))
     // A commit a shipped pull request names arrives late (a squash merge's original commit).
-    const naming = await reader.pullRequestsNaming(repo, shas)
+    const naming = await reader.keysNaming(repo, shas)
     whole(
       await reader.servicesShipping(
         ofRepo(repo),
-        naming.map((pr) => pr.id),
+        naming.map(([, id]) => id),
       ),
     )
   }

@@ -217,22 +217,35 @@ export class DerivedReader {
    * sha the commit's starts with), with their commit lists.
    */
   async pullRequestsNaming(repo: string, shas: readonly string[]): Promise<PullRequest[]> {
+    return this.pullRequestsWithCommits(await this.keysNaming(repo, shas))
+  }
+
+  /** The identities of the pull requests of a repository that name any of these commits. */
+  async keysNaming(repo: string, shas: readonly string[]): Promise<Key[]> {
     const keys: Key[] = []
-    const wanted = new Set(shas)
-    for (const chunk of chunks([...new Set(shas.map((sha) => sha.slice(0, SHA_PREFIX)))])) {
+    const byPrefix = new Map<string, string[]>()
+    for (const sha of new Set(shas)) {
+      const prefix = sha.slice(0, SHA_PREFIX)
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), sha])
+    }
+    for (const chunk of chunks([...byPrefix.keys()])) {
       const rows = await this.db
         .selectFrom('pull_request_shas')
-        .select(['sha', 'source', 'id'])
+        .select(['sha', 'prefix', 'source', 'id'])
         .where('repo', '=', repo)
         .where('prefix', 'in', chunk)
         .execute()
       for (const row of rows) {
+        // A short sha (seven characters or more) names the commits it starts; a shorter one only itself.
+        const candidates = byPrefix.get(row.prefix) ?? []
         const named =
-          wanted.has(row.sha) || (row.sha.length >= SHA_PREFIX && shas.some((sha) => sha.startsWith(row.sha)))
+          row.sha.length >= SHA_PREFIX
+            ? candidates.some((sha) => sha.startsWith(row.sha))
+            : candidates.includes(row.sha)
         if (named) keys.push([row.source, row.id])
       }
     }
-    return this.pullRequestsWithCommits(keys)
+    return keys
   }
 
   /** Pull requests by identity, with their commit lists, in the order they claim commits. */
