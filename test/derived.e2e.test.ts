@@ -390,4 +390,51 @@ describe('derived facts', () => {
     // July reads no pull request at all (none merged or reviewed since), and still knows of them.
     expect(kpis('2025-07-01', '2025-08-01')('prs_per_engineer_week')?.value).toBe(0)
   })
+
+  test("a period's CI runs carry every attempt of the runs it judges, whenever they ran", async () => {
+    const project = join(dir, 'runs-by-period')
+    mkdirSync(project, { recursive: true })
+    writeFileSync(join(project, 'engops.yaml'), CONFIG)
+    const run = (id: string, attempt: number, result: string, finished: string) => ({
+      type: 'pipeline_run',
+      id,
+      attempt,
+      repo: 'shop',
+      workflow: 'ci',
+      result,
+      startedAt: iso(Date.parse(finished) - 10 * 60_000),
+      finishedAt: finished,
+    })
+    const events = [
+      // Failed on Jan 31, green on retry on Feb 1: one flaky run of February.
+      run('r1', 1, 'failure', '2025-01-31T23:00:00Z'),
+      run('r1', 2, 'success', '2025-02-01T01:00:00Z'),
+      // January only.
+      run('r2', 1, 'success', '2025-01-15T12:00:00Z'),
+      // Failed in February, retried green in March (then again): a run of March, not February.
+      run('r3', 1, 'failure', '2025-02-10T12:00:00Z'),
+      run('r3', 2, 'failure', '2025-03-02T12:00:00Z'),
+      run('r3', 3, 'success', '2025-03-03T12:00:00Z'),
+      // Attempts 1 and 3 in February, 2 in January: a flaky run of February.
+      run('r4', 1, 'failure', '2025-02-05T12:00:00Z'),
+      run('r4', 2, 'failure', '2025-01-20T12:00:00Z'),
+      run('r4', 3, 'success', '2025-02-06T12:00:00Z'),
+    ]
+    const engine = await Engine.open({ config: join(project, 'engops.yaml'), db: storeFor(project) })
+    try {
+      await engine.ingestText(events.map((e) => JSON.stringify(e)).join('\n'), 'runs')
+      const february = { from: Date.UTC(2025, 1, 1), to: Date.UTC(2025, 2, 1) }
+      const around = (await engine.runsAround(february)).all.map((r) => `${r.id}#${r.attempt}`)
+      expect(around.sort()).toEqual(['r1#1', 'r1#2', 'r3#1', 'r3#2', 'r3#3', 'r4#1', 'r4#2', 'r4#3'])
+      const kpis = await engine.kpis({ from: '2025-02-01', to: '2025-03-01' })
+      const dx = kpis.board.dx
+      // Judged in February: r1 and r4 (last attempts there), both flaky; durations of the four
+      // attempts that finished in February.
+      expect(dx).toMatchObject({ runs: 2, flaky: 2, failed: 0, builds: { n: 4 } })
+      const march = await engine.kpis({ from: '2025-03-01', to: '2025-04-01' })
+      expect(march.board.dx).toMatchObject({ runs: 1, flaky: 1, failed: 0, builds: { n: 2 } })
+    } finally {
+      await engine.close()
+    }
+  })
 })

@@ -38,8 +38,10 @@ import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { parseInstant, previousOf, resolvePeriod } from './periods.js'
 import {
   loadPeriodPullRequests,
+  loadPeriodRuns,
   loadScoreboardData,
   type PeriodPullRequests,
+  type PeriodRuns,
   type ScoreboardData,
   scopeInput,
 } from './scoreboard-data.js'
@@ -115,6 +117,7 @@ export class Engine {
     this.derivedReady = undefined
     this.periodRows.clear()
     this.periodPullRequests.clear()
+    this.periodRuns.clear()
     this.firstShipped = undefined
     this.scoreboardData = undefined
     this.boards.clear()
@@ -143,6 +146,7 @@ export class Engine {
   private readonly periodRows = new Map<string, Promise<PeriodRows>>()
   /** Each period's pull requests (those its review metrics read), org-wide. */
   private readonly periodPullRequests = new Map<string, Promise<PeriodPullRequests>>()
+  private readonly periodRuns = new Map<string, Promise<PeriodRuns>>()
   private firstShipped: Promise<Map<string, number>> | undefined
   /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
   private deferred = 0
@@ -485,6 +489,13 @@ export class Engine {
     return this.scoreboardData
   }
 
+  /** The CI runs a period judges (every attempt of each run with one finishing in it), by repository too. */
+  runsAround(period: Period): Promise<PeriodRuns> {
+    return memo(this.periodRuns, `${period.from}|${period.to}`, MAX_PERIODS, () =>
+      loadPeriodRuns(this.store, period),
+    )
+  }
+
   /** The scoreboard of one scope and period, and of the period of equal length before it. */
   async scoreboard(query: ScoreQuery = {}): Promise<ScoreboardAnswer> {
     const scope = this.resolveScope(query)
@@ -500,8 +511,9 @@ export class Engine {
         const pullRequests = await memo(this.periodPullRequests, `${p.from}|${p.to}`, MAX_PERIODS, () =>
           loadPeriodPullRequests(this.store, p),
         )
+        const runs = await this.runsAround(p)
         return computeScoreboard(
-          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, pullRequests),
+          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, pullRequests, runs),
         )
       })
     }

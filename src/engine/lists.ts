@@ -54,7 +54,7 @@ export async function pipelineRunsIn(
   period: Period,
 ): Promise<PipelineRunEvent[]> {
   const repos = engine.scopeRepositories(scope)
-  return (await engine.loadScoreboard()).runs.filter(
+  return (await engine.runsAround(period)).all.filter(
     (run) =>
       (repos === null || repos.has(run.repo)) && run.finishedAt >= period.from && run.finishedAt < period.to,
   )

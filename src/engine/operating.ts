@@ -445,7 +445,7 @@ export async function experimentSamples(
           return inside(done) && started !== undefined ? [hours(done! - started)] : []
         })
     case 'build_duration':
-      return rows.runs
+      return (await engine.runsAround(window)).all
         .filter((r) => repos.has(r.repo) && inside(r.finishedAt))
         .map((r) => (r.finishedAt - r.startedAt) / 60_000)
     case 'deploys_per_day': {

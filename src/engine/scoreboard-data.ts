@@ -41,7 +41,6 @@ export interface ScoreboardData {
   costs: CostEvent[]
   business: BusinessEvent[]
   sli: SliEvent[]
-  runs: PipelineRunEvent[]
   vulnerabilities: VulnerabilityEvent[]
   flags: FeatureFlagEvent[]
   measurements: MeasurementEvent[]
@@ -63,7 +62,6 @@ interface ScopeIndex {
   flags: Map<string, FeatureFlagEvent[]>
   vulnerabilities: Map<string, VulnerabilityEvent[]>
   incidents: Map<string, Incident[]>
-  runs: Map<string, PipelineRunEvent[]>
   sli: Map<string, SliEvent[]>
 }
 
@@ -118,7 +116,6 @@ export async function loadScoreboardData(
     costs,
     business,
     sli,
-    runs,
     vulnerabilities,
     flags,
     measurements,
@@ -135,7 +132,6 @@ export async function loadScoreboardData(
     store.listRecords<CostEvent>('cost'),
     store.listRecords<BusinessEvent>('business'),
     store.listRecords<SliEvent>('sli'),
-    store.listRecords<PipelineRunEvent>('pipeline_run'),
     store.listRecords<VulnerabilityEvent>('vulnerability'),
     store.listRecords<FeatureFlagEvent>('feature_flag'),
     store.listRecords<MeasurementEvent>('measurement'),
@@ -162,7 +158,6 @@ export async function loadScoreboardData(
     costs,
     business,
     sli,
-    runs,
     vulnerabilities,
     flags,
     measurements,
@@ -179,7 +174,6 @@ export async function loadScoreboardData(
       flags: groupBy(flags, (r) => r.service),
       vulnerabilities: groupBy(vulnerabilities, (r) => r.service),
       incidents: groupBy(incidents, (r) => r.services),
-      runs: groupBy(runs, (r) => r.repo),
       sli: groupBy(sli, (r) => r.slo),
     },
   }
@@ -196,6 +190,17 @@ export async function loadPeriodPullRequests(store: Store, period: Period): Prom
   return { all, byRepo: groupBy(all, (r) => r.repo) }
 }
 
+/** The CI runs a period judges, org-wide, and by repository. */
+export interface PeriodRuns {
+  all: PipelineRunEvent[]
+  byRepo: Map<string, PipelineRunEvent[]>
+}
+
+export async function loadPeriodRuns(store: Store, period: Period): Promise<PeriodRuns> {
+  const all = await store.pipelineRunsAround(period)
+  return { all, byRepo: groupBy(all, (r) => r.repo) }
+}
+
 /** The scoreboard input of one scope and period. */
 export function scopeInput(
   data: ScoreboardData,
@@ -206,6 +211,7 @@ export function scopeInput(
   identities: IdentityResolver,
   isProduction: (environment: string) => boolean,
   pullRequests: PeriodPullRequests,
+  runs: PeriodRuns,
 ): ScoreboardInput {
   const zone = org.org.timezone
   const services = servicesOf(org, scope)
@@ -285,7 +291,7 @@ export function scopeInput(
     // Org-wide lines (tooling, business figures) belong to the organization only.
     costs: all ? data.costs : pick(ix.costs, teamIds),
     business: scope.kind === 'org' ? data.business : [],
-    runs: all ? data.runs : pick(ix.runs, repos),
+    runs: all ? runs.all : pick(runs.byRepo, repos),
     vulnerabilities: all ? data.vulnerabilities : pick(ix.vulnerabilities, serviceIds),
     measurements: data.measurements.filter(
       (m) => scope.kind === 'org' || inTeams(m.team) || (m.service !== undefined && inServices(m.service)),

@@ -3,6 +3,7 @@
  * transaction (the writer reads what it is about to derive from, and sees its own writes).
  */
 import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { PipelineRunEvent } from '../model/events.js'
 import type {
   CommitFile,
   Deployment,
@@ -535,6 +536,65 @@ export class StoreReader {
   }
 
   /** Events of one generic family, oldest first, as they were validated. */
+  /**
+   * The CI runs a period judges: every attempt of each run with an attempt finishing in it (a run
+   * counts in the period of its last attempt, flaky when an earlier one failed, whichever period
+   * that was in). Attempts are numbered from 1: the missing numbers below a run's highest are
+   * looked up by identity, and the next ones above it for as long as they exist.
+   */
+  async pipelineRunsAround(period: { from: number; to: number }): Promise<PipelineRunEvent[]> {
+    const rows = await this.db
+      .selectFrom('records')
+      .select(['source', 'id', 'payload'])
+      .where('type', '=', 'pipeline_run')
+      .where('at', '>=', period.from)
+      .where('at', '<', period.to)
+      .execute()
+    const runs = new Map<string, PipelineRunEvent>(
+      rows.map((row) => [`${row.source}\0${row.id}`, JSON.parse(row.payload) as PipelineRunEvent]),
+    )
+    // Per run (source and run id), the highest attempt seen and whether the one above was looked for.
+    const highest = new Map<string, { source: string; id: string; attempt: number }>()
+    for (const [key, run] of runs) {
+      const source = key.slice(0, key.indexOf('\0'))
+      const group = `${source}\0${run.id}`
+      if ((highest.get(group)?.attempt ?? 0) < run.attempt)
+        highest.set(group, { source, id: run.id, attempt: run.attempt })
+    }
+    let wanted: Key[] = []
+    for (const { source, id, attempt } of highest.values()) {
+      for (let n = 1; n <= attempt + 1; n++)
+        if (!runs.has(`${source}\0${id}#${n}`)) wanted.push([source, `${id}#${n}`])
+    }
+    while (wanted.length > 0) {
+      const next: Key[] = []
+      for (const { source, ids } of keyChunks(wanted)) {
+        const found = await this.db
+          .selectFrom('records')
+          .select(['id', 'payload'])
+          .where('type', '=', 'pipeline_run')
+          .where('source', '=', source)
+          .where('id', 'in', ids)
+          .execute()
+        for (const row of found) {
+          const run = JSON.parse(row.payload) as PipelineRunEvent
+          runs.set(`${source}\0${row.id}`, run)
+          // Found above the highest: the one after it may exist too.
+          const group = highest.get(`${source}\0${run.id}`)
+          if (group && run.attempt > group.attempt) {
+            group.attempt = run.attempt
+            next.push([source, `${run.id}#${run.attempt + 1}`])
+          }
+        }
+      }
+      wanted = next
+    }
+    // In record order (finish, source, id), as every list of records is.
+    return [...runs]
+      .sort(([ka, a], [kb, b]) => a.finishedAt - b.finishedAt || (ka < kb ? -1 : ka > kb ? 1 : 0))
+      .map(([, run]) => run)
+  }
+
   async listRecords<T>(type: string): Promise<T[]> {
     const rows = await this.db
       .selectFrom('records')
