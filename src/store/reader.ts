@@ -535,7 +535,6 @@ export class StoreReader {
     return new Map(rows.map((row) => [row.repo, Number(row.first)]))
   }
 
-  /** Events of one generic family, oldest first, as they were validated. */
   /**
    * The CI runs a period judges: every attempt of each run with an attempt finishing in it (a run
    * counts in the period of its last attempt, flaky when an earlier one failed, whichever period
@@ -595,6 +594,7 @@ export class StoreReader {
       .map(([, run]) => run)
   }
 
+  /** Events of one generic family, oldest first, as they were validated. */
   async listRecords<T>(type: string): Promise<T[]> {
     const rows = await this.db
       .selectFrom('records')
