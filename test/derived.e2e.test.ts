@@ -355,6 +355,43 @@ describe('derived facts', () => {
     expect(summary.changeFailureRate).toMatchObject({ deployments: 3, failed: 1 })
   })
 
+  test('a deployment labelled a hotfix after it was stored fails the one before it', async () => {
+    const project = join(dir, 'relabelled')
+    mkdirSync(project, { recursive: true })
+    writeFileSync(join(project, 'engops.yaml'), CONFIG)
+    const deployment = (id: string, at: string, labels: string[]) =>
+      JSON.stringify({
+        type: 'deployment',
+        id,
+        service: 'shop',
+        environment: 'production',
+        result: 'success',
+        startedAt: at,
+        finishedAt: at,
+        sha: `${id}`.padEnd(40, '0'),
+        labels,
+      })
+    const engine = await Engine.open({ config: join(project, 'engops.yaml'), db: storeFor(project) })
+    try {
+      const failed = async () =>
+        (await engine.dora({ from: '2025-03-01', to: '2025-04-01' })).summary.changeFailureRate.failed
+      await engine.ingestText(
+        [deployment('a1', '2025-03-02T10:00:00Z', []), deployment('a2', '2025-03-03T10:00:00Z', [])].join(
+          '\n',
+        ),
+        'first',
+      )
+      expect(await failed()).toBe(0)
+      await engine.ingestText(deployment('a2', '2025-03-03T10:00:00Z', ['hotfix']), 'relabel')
+      expect(await failed()).toBe(1)
+      const kept = await derivedRows(project)
+      await engine.rebuild()
+      expect(await derivedRows(project)).toEqual(kept)
+    } finally {
+      await engine.close()
+    }
+  })
+
   test('a period reads only its pull requests, yet knows the older ones exist', () => {
     const project = join(dir, 'by-period')
     mkdirSync(project, { recursive: true })

@@ -32,7 +32,9 @@ const sameDeployment = (a: Deployment, b: Deployment) =>
   a.startedAt === b.startedAt &&
   a.finishedAt === b.finishedAt &&
   a.sha === b.sha &&
-  a.kind === b.kind
+  a.kind === b.kind &&
+  // Labels say rework too (hotfix, rollback): they fail the deployment before.
+  JSON.stringify(a.labels) === JSON.stringify(b.labels)
 
 const sameBlame = (a: Incident, b: Incident) =>
   JSON.stringify(a.services) === JSON.stringify(b.services) &&
