@@ -84,7 +84,20 @@ export async function appendService(
   const shipping = (d: Deployment) => d.result === 'success' && isProduction(d.environment)
   const tail = await reader.lastShipped(service)
   // Never shipped: extended only while it has nothing to ship (a first deployment reads history).
-  if (tail.length === 0) return !(await writer.deploymentsOf([service])).some(shipping)
+  if (tail.length === 0) {
+    if ((await writer.deploymentsOf([service])).some(shipping)) return false
+    await writer.appendDerived({
+      service,
+      fingerprint: fingerprintOf(org, service),
+      shipped: [],
+      causes: [],
+      commits: [],
+      pullRequests: [],
+      rework: [],
+      relinked: [],
+    })
+    return true
+  }
   const environments = await reader.shippedEnvironments(service)
   const environment = tail[0]!.environment.toLowerCase()
   const recent = (await reader.deploymentsFinishedFrom(service, tail[0]!.finishedAt)).filter(shipping)
