@@ -281,7 +281,7 @@ describe('derived facts', () => {
             await engine.ingestText(text, `batch-${start}`)
           }
           // Every write derived what it marked: nothing is left to derive.
-          expect(await storeRows(runDir, 'select service, full from derived_dirty')).toEqual([])
+          expect(await storeRows(runDir, 'select service, "full" from derived_dirty')).toEqual([])
           const kept = await derivedRows(runDir)
           seen.extended += engine.derivations.extended
           seen.whole += engine.derivations.whole

@@ -229,7 +229,10 @@ export class Engine {
    * they touch are marked, and derived again in the same transaction unless a bulk read defers it.
    */
   private async storeEvents(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
-    // What the batch changes is judged against the store before it is written.
+    // What the batch changes is judged against the store before it is written, holding the
+    // derivation lock until the commit: no other process derives in between (on PostgreSQL), so
+    // the judgement still holds when these marks are derived.
+    await writer.lockDerivation()
     const marks = await marksFor(writer, this.org, batch)
     const summary = await writeEventBatch(writer, batch)
     await writer.markDirty(marks.extend, false)
