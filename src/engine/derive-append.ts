@@ -12,10 +12,10 @@
 import {
   attributeChanges,
   attributedHere,
+  bareEntry,
   byFinish,
   deploymentKey,
   type ServiceScope,
-  type ShippedDeployment,
 } from '../metrics/change-attribution.js'
 import { linkFailures } from '../metrics/dora.js'
 import type { OrgFile } from '../model/org.js'
@@ -124,15 +124,8 @@ export async function appendService(
     environment,
     pullRequests.map((pr) => pr.id),
   )
-  const lastEntry: ShippedDeployment = {
-    deployment: last,
-    repo: null,
-    changes: [],
-    pullRequests: [],
-    previous: null,
-    next: null,
-    first: false,
-  }
+  // The last deployment, as the new ones' predecessor: what it shipped is stored, and unchanged.
+  const lastEntry = bareEntry(last)
   const attribution = attributeChanges(
     [scope],
     fresh,

@@ -4,7 +4,11 @@
  * falls in it and the deployments they are blamed on. Nothing outside the period is loaded.
  */
 import type { Period } from '../metrics/calendar.js'
-import type { DeploymentAttribution, ShippedDeployment } from '../metrics/change-attribution.js'
+import {
+  bareEntry,
+  type DeploymentAttribution,
+  type ShippedDeployment,
+} from '../metrics/change-attribution.js'
 import {
   type DeploymentFailure,
   type DoraInput,
@@ -12,7 +16,7 @@ import {
   type IncidentCause,
   incidentKey,
 } from '../metrics/dora.js'
-import type { Deployment, Incident, PullRequest } from '../model/types.js'
+import type { Incident, PullRequest } from '../model/types.js'
 import type { ShippedRow, StoreReader } from '../store/reader.js'
 
 type DoraRows = Pick<DoraInput, 'attribution' | 'links' | 'incidents' | 'covered'>
@@ -87,7 +91,8 @@ export function doraInputs(
     const list = links.causes.get(key) ?? []
     const found = attribution.deployments.get(`${cause.deployment.source}\0${cause.deployment.id}`)
     list.push({
-      deployment: found ?? blamedOnly(cause.deployment),
+      // Shipped outside the period: the metrics read only its identity, service and finish time.
+      deployment: found ?? bareEntry(cause.deployment),
       reason: cause.reason as IncidentCause['reason'],
     })
     links.causes.set(key, list)
@@ -117,12 +122,4 @@ function entryOf(
     previous: null,
     next: null,
   }
-}
-
-/**
- * A deployment an incident of the period is blamed on that shipped outside the period: the
- * metrics read only its identity, service and finish time.
- */
-function blamedOnly(deployment: Deployment): ShippedDeployment {
-  return { deployment, repo: null, first: false, changes: [], pullRequests: [], previous: null, next: null }
 }

@@ -60,16 +60,19 @@ export interface PriorShipping {
   last: (service: string, environment: string) => ShippedDeployment | undefined
 }
 
-/** Stands in the walk for a commit an earlier deployment reached (never in a result). */
-const EARLIER: ShippedDeployment = {
-  deployment: {} as Deployment,
+/** A deployment as an entry that shipped nothing, found nowhere, with no neighbours. */
+export const bareEntry = (deployment: Deployment): ShippedDeployment => ({
+  deployment,
   repo: null,
   changes: [],
   pullRequests: [],
   previous: null,
   next: null,
   first: false,
-}
+})
+
+/** Stands in the walk for a commit an earlier deployment reached (never in a result). */
+const EARLIER = bareEntry({} as Deployment)
 
 /** Whether the deployment that first reached a commit is one attributed here (not an earlier one). */
 export const attributedHere = (entry: ShippedDeployment | undefined): entry is ShippedDeployment =>
