@@ -179,26 +179,29 @@ export async function loadScoreboardData(
   }
 }
 
-/** The pull requests a period's review metrics read, org-wide, and by repository. */
-export interface PeriodPullRequests {
-  all: PullRequest[]
-  byRepo: Map<string, PullRequest[]>
+/** A period's rows of one kind, org-wide and by repository (a scope picks its repositories'). */
+export interface ByRepository<T extends { repo: string }> {
+  all: T[]
+  byRepo: Map<string, T[]>
 }
+
+const byRepository = <T extends { repo: string }>(all: T[]): ByRepository<T> => ({
+  all,
+  byRepo: groupBy(all, (r) => r.repo),
+})
+
+/** The pull requests a period's review metrics read. */
+export type PeriodPullRequests = ByRepository<PullRequest>
 
 export async function loadPeriodPullRequests(store: Store, period: Period): Promise<PeriodPullRequests> {
-  const all = await store.pullRequestsActiveIn(period)
-  return { all, byRepo: groupBy(all, (r) => r.repo) }
+  return byRepository(await store.pullRequestsActiveIn(period))
 }
 
-/** The CI runs a period judges, org-wide, and by repository. */
-export interface PeriodRuns {
-  all: PipelineRunEvent[]
-  byRepo: Map<string, PipelineRunEvent[]>
-}
+/** The CI runs a period judges. */
+export type PeriodRuns = ByRepository<PipelineRunEvent>
 
 export async function loadPeriodRuns(store: Store, period: Period): Promise<PeriodRuns> {
-  const all = await store.pipelineRunsAround(period)
-  return { all, byRepo: groupBy(all, (r) => r.repo) }
+  return byRepository(await store.pipelineRunsAround(period))
 }
 
 /** The scoreboard input of one scope and period. */

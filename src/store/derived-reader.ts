@@ -7,7 +7,16 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { Commit, Deployment, GraphCommit, Incident, PullRequest } from '../model/types.js'
 import { SHA_PREFIX } from './pull-request-shas.js'
-import { chunks, type Db, deploymentOf, incidentOf, type Key, keyChunks, pullRequestOf } from './reader.js'
+import {
+  chunks,
+  type Db,
+  deploymentOf,
+  graphCommitOf,
+  incidentOf,
+  type Key,
+  keyChunks,
+  pullRequestOf,
+} from './reader.js'
 import type { Database } from './schema.js'
 
 /** An incident naming a cause sha, and the services it is already blamed in. */
@@ -363,19 +372,3 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  */
 export const pullRequestOrder = (a: PullRequest, b: PullRequest) =>
   a.createdAt - b.createdAt || compare(a.source, b.source) || compare(a.id, b.id)
-
-function graphCommitOf(row: {
-  repo: string
-  sha: string
-  parents: string
-  authored_at: number
-  committed_at: number
-}): GraphCommit {
-  return {
-    repo: row.repo,
-    sha: row.sha,
-    parents: row.parents ? row.parents.split(' ') : [],
-    authoredAt: row.authored_at,
-    committedAt: row.committed_at,
-  }
-}

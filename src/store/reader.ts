@@ -460,13 +460,7 @@ export class StoreReader {
       .select(['repo', 'sha', 'parents', 'authored_at', 'committed_at'])
       .where('repo', 'in', repos)
       .execute()
-    return rows.map((row) => ({
-      repo: row.repo,
-      sha: row.sha,
-      parents: row.parents ? row.parents.split(' ') : [],
-      authoredAt: row.authored_at,
-      committedAt: row.committed_at,
-    }))
+    return rows.map(graphCommitOf)
   }
 
   async listCommitFiles(repos: readonly string[]): Promise<CommitFile[]> {
@@ -606,6 +600,23 @@ export class StoreReader {
       .orderBy('id')
       .execute()
     return rows.map((row) => JSON.parse(row.payload) as T)
+  }
+}
+
+/** A commit as the change graph needs it (parents are stored space-separated). */
+export function graphCommitOf(row: {
+  repo: string
+  sha: string
+  parents: string
+  authored_at: number
+  committed_at: number
+}): GraphCommit {
+  return {
+    repo: row.repo,
+    sha: row.sha,
+    parents: row.parents ? row.parents.split(' ') : [],
+    authoredAt: row.authored_at,
+    committedAt: row.committed_at,
   }
 }
 
