@@ -37,9 +37,11 @@ import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { parseInstant, previousOf, resolvePeriod } from './periods.js'
 import {
+  loadPeriodDeployments,
   loadPeriodPullRequests,
   loadPeriodRuns,
   loadScoreboardData,
+  type PeriodDeployments,
   type PeriodPullRequests,
   type PeriodRuns,
   type ScoreboardData,
@@ -84,12 +86,6 @@ export function doraJson(answer: DoraAnswer, explain = false): DoraJson {
   return { scope: answer.scope, ...answer.summary, ...(explain ? { explain: answer.details } : {}) }
 }
 
-/** The delivery rows (whole history) the scoreboard and the operating views read. */
-interface DeliveryRows {
-  incidents: Incident[]
-  deployments: Deployment[]
-}
-
 /** Scoreboards kept (a dashboard's trends ask for a few dozen). */
 const MAX_BOARDS = 200
 
@@ -113,13 +109,15 @@ export class Engine {
   /** Forgets loaded rows after a write. */
   private invalidate(): void {
     this.version++
-    this.dataset = undefined
+    this.incidents.clear()
+    this.deployments.clear()
     this.derivedReady = undefined
     this.periodRows.clear()
     this.periodPullRequests.clear()
     this.periodRuns.clear()
-    this.firstShipped = undefined
-    this.scoreboardData = undefined
+    this.periodDeployments.clear()
+    this.firstShipped.clear()
+    this.scoreboardData.clear()
     this.boards.clear()
   }
 
@@ -140,17 +138,23 @@ export class Engine {
   }
 
   // Promises, not values: concurrent requests (the server) share one load instead of racing.
-  private dataset: Promise<DeliveryRows> | undefined
+  /** Every incident: a postmortem's action items stay open across periods. */
+  private readonly incidents = new Lazy(() => this.store.listIncidents())
+  /** Every deployment: the operating views (gates, experiments) read them; questions by period do not. */
+  private readonly deployments = new Lazy(() => this.store.listDeployments())
   private derivedReady: Promise<void> | undefined
   /** Each period's derived DORA rows, org-wide: a report's hundred team questions read them once. */
   private readonly periodRows = new Map<string, Promise<PeriodRows>>()
   /** Each period's pull requests (those its review metrics read), org-wide. */
   private readonly periodPullRequests = new Map<string, Promise<PeriodPullRequests>>()
   private readonly periodRuns = new Map<string, Promise<PeriodRuns>>()
-  private firstShipped: Promise<Map<string, number>> | undefined
+  private readonly periodDeployments = new Map<string, Promise<PeriodDeployments>>()
+  private readonly firstShipped = new Lazy(() => this.store.firstShipped())
   /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
   private deferred = 0
-  private scoreboardData: Promise<ScoreboardData> | undefined
+  private readonly scoreboardData = new Lazy(async () =>
+    loadScoreboardData(this.store, this.org, this.identities, await this.incidents.get()),
+  )
   readonly identities: IdentityResolver
 
   private constructor(
@@ -433,16 +437,16 @@ export class Engine {
     return done
   }
 
-  /** Every deployment and incident, loaded once per data version. */
-  async loadDeliveryRows(): Promise<DeliveryRows> {
+  /** Every incident, loaded once per data version. */
+  async allIncidents(): Promise<Incident[]> {
     await this.noticeOtherWriters()
-    this.dataset ??= Promise.all([this.store.listDeployments(), this.store.listIncidents()])
-      .then(([deployments, incidents]) => ({ deployments, incidents }))
-      .catch((error) => {
-        this.dataset = undefined
-        throw error
-      })
-    return this.dataset
+    return this.incidents.get()
+  }
+
+  /** Every deployment, loaded once per data version. */
+  async allDeployments(): Promise<Deployment[]> {
+    await this.noticeOtherWriters()
+    return this.deployments.get()
   }
 
   async dora(query: DoraQuery = {}): Promise<DoraAnswer> {
@@ -459,12 +463,8 @@ export class Engine {
     const rows = memo(this.periodRows, `${period.from}|${period.to}`, MAX_PERIODS, () =>
       loadPeriodRows(this.store, period),
     )
-    this.firstShipped ??= this.store.firstShipped().catch((error) => {
-      this.firstShipped = undefined
-      throw error
-    })
     const services = this.scopeServices(scope)
-    const inputs = doraInputs(await rows, period, services, await this.firstShipped)
+    const inputs = doraInputs(await rows, period, services, await this.firstShipped.get())
     return computeDora({
       period,
       timeZone: this.org.org.timezone,
@@ -479,17 +479,10 @@ export class Engine {
   private isProduction = (environment: string): boolean =>
     this.org.org.productionEnvironments.some((env) => env.toLowerCase() === environment.toLowerCase())
 
-  /** Every row the scoreboard reads, loaded once per engine. */
+  /** Every row the scoreboard reads that is not read by period, loaded once per data version. */
   async loadScoreboard(): Promise<ScoreboardData> {
     await this.noticeOtherWriters()
-    // The scoreboard reads the delivery rows (deployments, incidents) the operating views read too.
-    this.scoreboardData ??= this.loadDeliveryRows()
-      .then((core) => loadScoreboardData(this.store, this.org, this.identities, core))
-      .catch((error) => {
-        this.scoreboardData = undefined
-        throw error
-      })
-    return this.scoreboardData
+    return this.scoreboardData.get()
   }
 
   /** The CI runs a period judges (every attempt of each run with one finishing in it), by repository too. */
@@ -515,8 +508,15 @@ export class Engine {
           loadPeriodPullRequests(this.store, p),
         )
         const runs = await this.runsAround(p)
+        const deployments = await memo(this.periodDeployments, `${p.from}|${p.to}`, MAX_PERIODS, () =>
+          loadPeriodDeployments(this.store, p),
+        )
         return computeScoreboard(
-          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, pullRequests, runs),
+          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, {
+            pullRequests,
+            runs,
+            deployments,
+          }),
         )
       })
     }
@@ -615,6 +615,27 @@ function memo<T>(
   cache.set(key, made)
   if (cache.size > max) cache.delete(cache.keys().next().value as string)
   return made
+}
+
+/** A value loaded at first use and shared by concurrent askers; a failure is forgotten, and so is the value by `clear`. */
+class Lazy<T> {
+  private value: Promise<T> | undefined
+
+  constructor(private readonly load: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    if (this.value) return this.value
+    const made = this.load()
+    made.catch(() => {
+      if (this.value === made) this.value = undefined
+    })
+    this.value = made
+    return made
+  }
+
+  clear(): void {
+    this.value = undefined
+  }
 }
 
 /** A JSON object, or null when the text is not one. */

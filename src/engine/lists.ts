@@ -11,7 +11,7 @@ import type { Engine, Scope } from './engine.js'
 /** Incidents detected in the period that touch a service of the scope. */
 export async function incidentsIn(engine: Engine, scope: Scope, period: Period): Promise<Incident[]> {
   const services = engine.scopeServices(scope)
-  return (await engine.loadDeliveryRows()).incidents.filter(
+  return (await engine.allIncidents()).filter(
     (i) =>
       i.detectedAt >= period.from &&
       i.detectedAt < period.to &&

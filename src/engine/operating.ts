@@ -255,7 +255,7 @@ export async function topology(engine: Engine, now: number): Promise<Topology> {
     }
   }
   const incidentLeadsByService = new Map<string, Map<string, number>>()
-  for (const incident of (await engine.loadDeliveryRows()).incidents) {
+  for (const incident of await engine.allIncidents()) {
     if (incident.detectedAt < since || incident.detectedAt >= now) continue
     const lead =
       incident.roles.find((r) => r.role === 'incident-commander') ??
@@ -324,12 +324,11 @@ async function computeBudgets(
 
 export async function gates(engine: Engine, now: number): Promise<GateResult[]> {
   const org = engine.org
-  const dataset = await engine.loadDeliveryRows()
   const production = new Set(org.org.productionEnvironments.map((e) => e.toLowerCase()))
   const data: GateData = {
     now,
-    incidents: dataset.incidents.filter((i) => i.detectedAt < now),
-    deployments: dataset.deployments.filter(
+    incidents: (await engine.allIncidents()).filter((i) => i.detectedAt < now),
+    deployments: (await engine.allDeployments()).filter(
       (d) => d.result === 'success' && production.has(d.environment.toLowerCase()) && d.finishedAt < now,
     ),
     exhaustedBudgets: await budgets(engine, now),
@@ -349,7 +348,6 @@ export async function gates(engine: Engine, now: number): Promise<GateResult[]> 
 export async function maturity(engine: Engine, now: number): Promise<MaturityAssessment[]> {
   const org = engine.org
   const since = now - EVIDENCE_DAYS * DAY
-  const dataset = await engine.loadDeliveryRows()
   const rows = await engine.loadScoreboard()
   const inWindow = (at: number) => at >= since && at < now
   const critical = org.services.filter((s) => s.tier <= 2 && s.lifecycle !== 'deprecated').map((s) => s.id)
@@ -359,7 +357,7 @@ export async function maturity(engine: Engine, now: number): Promise<MaturityAss
   const measured = new Set(rows.measurements.filter((m) => inWindow(m.at)).map((m) => m.kpi))
   const results = [
     assessIncidentMaturity(org.org.name, {
-      incidents: dataset.incidents.filter((i) => inWindow(i.detectedAt)),
+      incidents: (await engine.allIncidents()).filter((i) => inWindow(i.detectedAt)),
       criticalServices: critical,
       servicesWithSlo: new Set(org.slos.map((s) => s.service)),
       slos: org.slos.length,
@@ -452,7 +450,7 @@ export async function experimentSamples(
       const production = new Set(org.org.productionEnvironments.map((e) => e.toLowerCase()))
       const days = new Map<number, number>()
       for (let day = window.from; day < window.to; day += DAY) days.set(day, 0)
-      for (const d of (await engine.loadDeliveryRows()).deployments) {
+      for (const d of await engine.allDeployments()) {
         if (
           !services.has(d.service) ||
           d.result !== 'success' ||

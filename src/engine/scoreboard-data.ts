@@ -25,12 +25,14 @@ import type {
 import { type OrgFile, serviceRepositories } from '../model/org.js'
 import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
 import type { Deployment, Incident, PullRequest } from '../model/types.js'
+import type { DeploymentFirsts } from '../store/reader.js'
 import type { Store } from '../store/store.js'
 import type { IdentityResolver } from './identity.js'
 
 export interface ScoreboardData {
-  deployments: Deployment[]
   incidents: Incident[]
+  /** When each service's deployments to each environment began (deployments themselves are read by period). */
+  deploymentFirsts: DeploymentFirsts[]
   /** When each repository's first pull request was opened (pull requests themselves are read by period). */
   firstPullRequestByRepo: Map<string, number>
   workItems: WorkItemEvent[]
@@ -46,8 +48,8 @@ export interface ScoreboardData {
   measurements: MeasurementEvent[]
   docChanges: { repo: string; path: string; changedAt: number }[]
   firstCommitByRepo: Map<string, number>
-  /** Merge times of each person's pull requests (identities resolved), ascending. */
-  mergesByPerson: Map<string, number[]>
+  /** The first merge of each hire at or after their hire event (identities resolved), by `hireKey`. */
+  firstMerges: Map<string, number | null>
   /** The same rows grouped by team, service, repository and SLO, so a scope picks instead of filtering. */
   index: ScopeIndex
 }
@@ -58,7 +60,6 @@ interface ScopeIndex {
   survey: Map<string, SurveyResponseEvent[]>
   requisitions: Map<string, RequisitionEvent[]>
   costs: Map<string, CostEvent[]>
-  deployments: Map<string, Deployment[]>
   flags: Map<string, FeatureFlagEvent[]>
   vulnerabilities: Map<string, VulnerabilityEvent[]>
   incidents: Map<string, Incident[]>
@@ -101,9 +102,8 @@ export async function loadScoreboardData(
   store: Store,
   org: OrgFile,
   identities: IdentityResolver,
-  core: { deployments: Deployment[]; incidents: Incident[] },
+  incidents: Incident[],
 ): Promise<ScoreboardData> {
-  const { deployments, incidents } = core
   const repos = [...new Set(org.services.flatMap((s) => serviceRepositories(s).map((r) => r.name)))]
   const [
     docChanges,
@@ -119,8 +119,9 @@ export async function loadScoreboardData(
     vulnerabilities,
     flags,
     measurements,
-    merges,
+    authors,
     firstPullRequestByRepo,
+    deploymentFirsts,
   ] = await Promise.all([
     store.listDocChanges(repos),
     store.firstCommitTimes(repos),
@@ -135,20 +136,13 @@ export async function loadScoreboardData(
     store.listRecords<VulnerabilityEvent>('vulnerability'),
     store.listRecords<FeatureFlagEvent>('feature_flag'),
     store.listRecords<MeasurementEvent>('measurement'),
-    store.mergeTimes(),
+    store.pullRequestAuthors(),
     store.firstPullRequestByRepo(),
+    store.deploymentFirsts(),
   ])
-  const mergesByPerson = new Map<string, number[]>()
-  for (const merge of merges) {
-    const person = identities.key(merge.author)
-    const list = mergesByPerson.get(person) ?? []
-    list.push(merge.mergedAt)
-    mergesByPerson.set(person, list)
-  }
-  for (const list of mergesByPerson.values()) list.sort((a, b) => a - b)
   return {
-    deployments,
     incidents,
+    deploymentFirsts,
     firstPullRequestByRepo,
     workItems,
     sprints,
@@ -163,20 +157,43 @@ export async function loadScoreboardData(
     measurements,
     docChanges: docChanges.filter((d) => isDocPath(d.path)),
     firstCommitByRepo: firstCommits,
-    mergesByPerson,
+    firstMerges: await firstMergesOfHires(store, personEvents, authors, identities),
     index: {
       workItems: groupBy(workItems, (r) => r.team),
       sprints: groupBy(sprints, (r) => r.team),
       survey: groupBy(survey, (r) => r.team),
       requisitions: groupBy(requisitions, (r) => r.team),
       costs: groupBy(costs, (r) => r.team),
-      deployments: groupBy(deployments, (r) => r.service),
       flags: groupBy(flags, (r) => r.service),
       vulnerabilities: groupBy(vulnerabilities, (r) => r.service),
       incidents: groupBy(incidents, (r) => r.services),
       sli: groupBy(sli, (r) => r.slo),
     },
   }
+}
+
+const hireKey = (person: string, at: number) => `${person}\0${at}`
+
+/**
+ * Time to productivity needs each hire's first merge after joining: a few index lookups (one per
+ * hire event, with the authors naming the hire), not every merge ever made.
+ */
+async function firstMergesOfHires(
+  store: Store,
+  personEvents: readonly PersonChangeEvent[],
+  authors: readonly string[],
+  identities: IdentityResolver,
+): Promise<Map<string, number | null>> {
+  const authorsOf = groupBy(authors, (author) => identities.key(author))
+  const firstMerges = new Map<string, number | null>()
+  for (const hire of personEvents) {
+    if (hire.kind !== 'hire') continue
+    const person = identities.key(hire.person)
+    const key = hireKey(person, hire.at)
+    if (firstMerges.has(key)) continue
+    firstMerges.set(key, await store.firstMergeFrom(authorsOf.get(person) ?? [], hire.at))
+  }
+  return firstMerges
 }
 
 /** A period's rows of one kind, org-wide and by repository (a scope picks its repositories'). */
@@ -197,6 +214,23 @@ export async function loadPeriodPullRequests(store: Store, period: Period): Prom
   return byRepository(await store.pullRequestsActiveIn(period))
 }
 
+/**
+ * The deployments a period's scoreboard reads: those finishing in it, and each service's next
+ * successful one per environment after it. By service too, so a scope picks its services'.
+ */
+export interface PeriodDeployments {
+  all: Deployment[]
+  byService: Map<string, Deployment[]>
+}
+
+export async function loadPeriodDeployments(store: Store, period: Period): Promise<PeriodDeployments> {
+  const all = [
+    ...(await store.deploymentsFinishedIn(period)),
+    ...(await store.firstSuccessfulFrom(period.to)),
+  ]
+  return { all, byService: groupBy(all, (d) => d.service) }
+}
+
 /** The CI runs a period judges. */
 export type PeriodRuns = ByRepository<PipelineRunEvent>
 
@@ -213,9 +247,9 @@ export function scopeInput(
   dora: DoraSummary,
   identities: IdentityResolver,
   isProduction: (environment: string) => boolean,
-  pullRequests: PeriodPullRequests,
-  runs: PeriodRuns,
+  rows: { pullRequests: PeriodPullRequests; runs: PeriodRuns; deployments: PeriodDeployments },
 ): ScoreboardInput {
+  const { pullRequests, runs } = rows
   const zone = org.org.timezone
   const services = servicesOf(org, scope)
   const serviceIds = new Set(services.map((s) => s.id))
@@ -238,22 +272,26 @@ export function scopeInput(
   const sloIds = new Set(org.slos.filter((s) => inServices(s.service)).map((s) => s.id))
   const all = scope.kind === 'org'
   const ix = data.index
-  const deployments = (all ? data.deployments : pick(ix.deployments, serviceIds)).filter((d) =>
-    isProduction(d.environment),
+  const deployments = (all ? rows.deployments.all : pick(rows.deployments.byService, serviceIds)).filter(
+    (d) => isProduction(d.environment),
   )
+  const deploymentFirsts = data.deploymentFirsts.filter(
+    (f) => inServices(f.service) && isProduction(f.environment),
+  )
+  const earliest = (times: readonly (number | null | undefined)[]) => {
+    const known = times.filter((t): t is number => t !== null && t !== undefined)
+    return known.length > 0 ? Math.min(...known) : null
+  }
   const firsts = new Map<string, { firstCommit: number | null; firstDeploy: number | null }>()
   for (const service of services) {
-    const commitTimes = serviceRepositories(service)
-      .map((r) => data.firstCommitByRepo.get(r.name))
-      .filter((t): t is number => t !== undefined)
-    const deployTimes = (ix.deployments.get(service.id) ?? [])
-      .filter((d) => d.result === 'success' && isProduction(d.environment))
-      .map((d) => d.finishedAt)
     firsts.set(service.id, {
-      firstCommit: commitTimes.length ? Math.min(...commitTimes) : null,
-      firstDeploy: deployTimes.length ? Math.min(...deployTimes) : null,
+      firstCommit: earliest(serviceRepositories(service).map((r) => data.firstCommitByRepo.get(r.name))),
+      firstDeploy: earliest(
+        deploymentFirsts.filter((f) => f.service === service.id).map((f) => f.firstSuccess),
+      ),
     })
   }
+  const before = (at: number | null) => at !== null && at < period.to
   const docChanges = new Map<string, number[]>()
   for (const doc of data.docChanges) {
     if (!repos.has(doc.repo)) continue
@@ -268,9 +306,13 @@ export function scopeInput(
     workItems: all ? data.workItems : pick(ix.workItems, teamIds),
     sprints: all ? data.sprints : pick(ix.sprints, teamIds),
     pullRequests: all ? pullRequests.all : pick(pullRequests.byRepo, repos),
-    pullRequestsBefore: [...data.firstPullRequestByRepo].some(
-      ([repo, first]) => (all || repos.has(repo)) && first < period.to,
-    ),
+    history: {
+      pullRequests: [...data.firstPullRequestByRepo].some(
+        ([repo, first]) => (all || repos.has(repo)) && before(first),
+      ),
+      deployments: deploymentFirsts.some((f) => before(f.first)),
+      regressions: deploymentFirsts.some((f) => before(f.firstReported)),
+    },
     deployments,
     incidents: all ? data.incidents : pick(ix.incidents, serviceIds),
     flags: all ? data.flags : pick(ix.flags, serviceIds),
@@ -318,8 +360,7 @@ export function scopeInput(
     loadedCostPerEngineer: org.org.loadedCostPerEngineer ?? null,
     sameAuthor: identities.same,
     firstMergeOf: (person, after) => {
-      const merges = data.mergesByPerson.get(identities.key(person)) ?? []
-      return merges.find((at) => at >= after) ?? null
+      return data.firstMerges.get(hireKey(identities.key(person), after)) ?? null
     },
     calendar: new OrgCalendar(zone, org.org.fiscalYearStartMonth),
   }

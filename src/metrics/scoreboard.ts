@@ -57,11 +57,14 @@ export interface ScoreboardInput {
   /** Pull requests of the scope; those the period's review metrics read suffice. */
   pullRequests: readonly PullRequest[]
   /**
-   * Whether the scope has pull requests opened before the period's end; default: whether
-   * `pullRequests` holds one (a caller that passes only the period's knows better).
+   * Whether the scope has rows of these sources from before the period's end; by default, whether
+   * the rows passed hold one (a caller that passes only the period's rows knows better).
    */
-  pullRequestsBefore?: boolean
-  /** Production deployments of the scope (all results). */
+  history?: { pullRequests: boolean; deployments: boolean; regressions: boolean }
+  /**
+   * Production deployments of the scope (all results): at least those finishing in the period and
+   * each service's next successful one after it (whether a release was rolled back).
+   */
   deployments: readonly Deployment[]
   incidents: readonly Incident[]
   flags: readonly FeatureFlagEvent[]
@@ -269,10 +272,10 @@ function coverage(input: ScoreboardInput, period: Period): Record<SourceKey, boo
   const lastMonth = input.calendar.month(period.to - 1)
   const incidents = input.incidents.filter((i) => before(i.detectedAt))
   return {
-    deployments: input.deployments.some((d) => before(d.finishedAt)),
+    deployments: input.history?.deployments ?? input.deployments.some((d) => before(d.finishedAt)),
     incidents: incidents.length > 0,
     workItems: input.workItems.some((w) => before(w.createdAt)),
-    pullRequests: input.pullRequestsBefore ?? input.pullRequests.some((pr) => before(pr.createdAt)),
+    pullRequests: input.history?.pullRequests ?? input.pullRequests.some((pr) => before(pr.createdAt)),
     flags: input.flags.some((f) => before(f.createdAt)),
     costs: input.costs.some((c) => c.month <= lastMonth),
     business: input.business.some((b) => b.month <= lastMonth),
@@ -281,7 +284,9 @@ function coverage(input: ScoreboardInput, period: Period): Record<SourceKey, boo
       input.people.some((p) => (p.start !== null && before(p.start)) || (p.end !== null && before(p.end))),
     statusUpdates: incidents.some((i) => i.statusUpdates.length > 0),
     postmortems: incidents.some((i) => i.postmortem !== null && i.postmortem !== undefined),
-    regressions: input.deployments.some((d) => d.regression !== null && before(d.finishedAt)),
+    regressions:
+      input.history?.regressions ??
+      input.deployments.some((d) => d.regression !== null && before(d.finishedAt)),
     pavedRoad: input.services.some((s) => s.lifecycle === 'production' && s.pavedRoad !== undefined),
   }
 }

@@ -469,6 +469,29 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0011_first_times_by_index': {
+    async up(db: AnyDb) {
+      // A question asks when each repository's history began and when a new hire first merged:
+      // with these, those are index lookups instead of reads of every commit and pull request.
+      await db.schema
+        .createIndex('commits_repo_committed')
+        .on('commits')
+        .columns(['repo', 'committed_at'])
+        .execute()
+      await db.schema
+        .createIndex('pull_requests_repo_created')
+        .on('pull_requests')
+        .columns(['repo', 'created_at'])
+        .execute()
+      // The new index starts with the repository, so it serves every lookup the old one did.
+      await db.schema.dropIndex('pull_requests_repo').execute()
+      await db.schema
+        .createIndex('pull_requests_author_merged')
+        .on('pull_requests')
+        .columns(['author', 'merged_at'])
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,7 @@
  * Reading the store: domain records out of the tables, on the whole store or inside a write
  * transaction (the writer reads what it is about to derive from, and sees its own writes).
  */
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { PipelineRunEvent } from '../model/events.js'
 import type {
   CommitFile,
@@ -22,6 +22,16 @@ import type { Database } from './schema.js'
 const REGRESSION_FROM_COLUMN: Record<number, boolean | null> = { 0: null, 1: true, 2: false }
 
 export type Db = Kysely<Database> | Transaction<Database>
+
+/** When a service's deployments to one environment began (epoch ms; null: none such). */
+export interface DeploymentFirsts {
+  service: string
+  environment: string
+  first: number
+  firstSuccess: number | null
+  /** The first deployment whose source reports regressions at all. */
+  firstReported: number | null
+}
 
 /** Values per `IN (…)` list: well under SQLite's bound-parameter limit. */
 const IN_LIST = 500
@@ -73,6 +83,71 @@ export class StoreReader {
     if (services) query = query.where('service', 'in', services)
     const rows = await query.orderBy('finished_at').orderBy('source').orderBy('id').execute()
     return rows.map(deploymentOf)
+  }
+
+  /** The deployments finishing in a period, in finish order. */
+  async deploymentsFinishedIn(period: { from: number; to: number }): Promise<Deployment[]> {
+    const rows = await this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('finished_at', '>=', period.from)
+      .where('finished_at', '<', period.to)
+      .orderBy('finished_at')
+      .orderBy('source')
+      .orderBy('id')
+      .execute()
+    return rows.map(deploymentOf)
+  }
+
+  /**
+   * Each service's first successful deployment to each environment finishing at or after an
+   * instant (a release is judged by the one that followed it, even past its period's end).
+   */
+  async firstSuccessfulFrom(at: number): Promise<Deployment[]> {
+    const rows = await this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('deployments')
+          .selectAll()
+          .select(
+            sql<number>`row_number() over (partition by service, environment order by finished_at, source, id)`.as(
+              'rank',
+            ),
+          )
+          .where('result', '=', 'success')
+          .where('finished_at', '>=', at)
+          .as('d'),
+      )
+      .selectAll()
+      .where('rank', '=', 1)
+      .execute()
+    return rows.map(deploymentOf)
+  }
+
+  /**
+   * When each service's deployments to each environment began: the first of any result, the first
+   * successful one, and the first whose source reports regressions (true or false).
+   */
+  async deploymentFirsts(): Promise<DeploymentFirsts[]> {
+    const rows = await this.db
+      .selectFrom('deployments')
+      .select([
+        'service',
+        'environment',
+        (eb) => eb.fn.min('finished_at').as('first'),
+        sql<number | null>`min(case when result = 'success' then finished_at end)`.as('first_success'),
+        sql<number | null>`min(case when regression <> 0 then finished_at end)`.as('first_reported'),
+      ])
+      .groupBy(['service', 'environment'])
+      .execute()
+    const time = (value: unknown) => (value === null || value === undefined ? null : Number(value))
+    return rows.map((row) => ({
+      service: row.service,
+      environment: row.environment,
+      first: Number(row.first),
+      firstSuccess: time(row.first_success),
+      firstReported: time(row.first_reported),
+    }))
   }
 
   async listIncidents(): Promise<Incident[]> {
@@ -221,14 +296,26 @@ export class StoreReader {
     return rows.map(pullRequestOf)
   }
 
-  /** Who merged pull requests when (authors as given): onboarding's first merge after a start. */
-  async mergeTimes(): Promise<{ author: string; mergedAt: number }[]> {
-    const rows = await this.db
-      .selectFrom('pull_requests')
-      .select(['author', 'merged_at'])
-      .where('merged_at', 'is not', null)
-      .execute()
-    return rows.map((row) => ({ author: row.author, mergedAt: Number(row.merged_at) }))
+  /** Everyone who authored a pull request, as given (one walk of the author index). */
+  async pullRequestAuthors(): Promise<string[]> {
+    const rows = await this.db.selectFrom('pull_requests').select('author').distinct().execute()
+    return rows.map((row) => row.author)
+  }
+
+  /** The first merge at or after an instant of a pull request by any of these authors, or null. */
+  async firstMergeFrom(authors: readonly string[], after: number): Promise<number | null> {
+    let first: number | null = null
+    for (const chunk of chunks(authors)) {
+      const row = await this.db
+        .selectFrom('pull_requests')
+        .select((eb) => eb.fn.min('merged_at').as('first'))
+        .where('author', 'in', chunk)
+        .where('merged_at', '>=', after)
+        .executeTakeFirst()
+      const at = row?.first === null || row?.first === undefined ? null : Number(row.first)
+      if (at !== null && (first === null || at < first)) first = at
+    }
+    return first
   }
 
   /** When each repository's first pull request was opened. */

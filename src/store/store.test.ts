@@ -129,9 +129,11 @@ test('a store made before the git connector keeps its repositories incremental (
 
 /**
  * Takes a SQLite store back to before migration 0008 (derived facts, then pull requests by period,
- * then derivation by append).
+ * derivation by append, and the indexes for first times).
  */
 function undoDerivedFacts(raw: Database.Database): void {
+  for (const index of ['commits_repo_committed', 'pull_requests_repo_created', 'pull_requests_author_merged'])
+    raw.prepare(`DROP INDEX ${index}`).run()
   raw.prepare('DROP INDEX pull_requests_merged').run()
   raw.prepare('DROP INDEX pull_requests_last_review').run()
   raw.prepare('ALTER TABLE pull_requests DROP COLUMN last_review_at').run()
@@ -148,7 +150,6 @@ function undoDerivedFacts(raw: Database.Database): void {
   for (const index of [
     'deployments_service',
     'deployments_id',
-    'pull_requests_repo',
     'incidents_resolved',
     'incidents_detected',
     'incidents_cause_deployment',
