@@ -37,13 +37,11 @@ import { IdentityResolver } from './identity.js'
 import { filesSource, type IngestSummary, ingestSource } from './ingest.js'
 import { parseInstant, previousOf, resolvePeriod } from './periods.js'
 import {
-  loadPeriodDeployments,
-  loadPeriodPullRequests,
   loadPeriodRuns,
+  loadPeriodScoreboardRows,
   loadScoreboardData,
-  type PeriodDeployments,
-  type PeriodPullRequests,
   type PeriodRuns,
+  type PeriodScoreboardRows,
   type ScoreboardData,
   scopeInput,
 } from './scoreboard-data.js'
@@ -113,9 +111,8 @@ export class Engine {
     this.deployments.clear()
     this.derivedReady = undefined
     this.periodRows.clear()
-    this.periodPullRequests.clear()
     this.periodRuns.clear()
-    this.periodDeployments.clear()
+    this.periodScoreboardRows.clear()
     this.firstShipped.clear()
     this.scoreboardData.clear()
     this.boards.clear()
@@ -145,10 +142,9 @@ export class Engine {
   private derivedReady: Promise<void> | undefined
   /** Each period's derived DORA rows, org-wide: a report's hundred team questions read them once. */
   private readonly periodRows = new Map<string, Promise<PeriodRows>>()
-  /** Each period's pull requests (those its review metrics read), org-wide. */
-  private readonly periodPullRequests = new Map<string, Promise<PeriodPullRequests>>()
   private readonly periodRuns = new Map<string, Promise<PeriodRuns>>()
-  private readonly periodDeployments = new Map<string, Promise<PeriodDeployments>>()
+  /** Each period's rows its scoreboards read (pull requests, deployments, …), org-wide. */
+  private readonly periodScoreboardRows = new Map<string, Promise<PeriodScoreboardRows>>()
   private readonly firstShipped = new Lazy(() => this.store.firstShipped())
   /** Inside `deferringDerivation`: writes mark what changed, and derivation waits for the end. */
   private deferred = 0
@@ -492,6 +488,13 @@ export class Engine {
     )
   }
 
+  /** The rows a period's scoreboards read by period, org-wide: each scope picks its part. */
+  scoreboardRowsOf(period: Period): Promise<PeriodScoreboardRows> {
+    return memo(this.periodScoreboardRows, `${period.from}|${period.to}`, MAX_PERIODS, async () =>
+      loadPeriodScoreboardRows(this.store, this.org, period, await this.runsAround(period)),
+    )
+  }
+
   /** The scoreboard of one scope and period, and of the period of equal length before it. */
   async scoreboard(query: ScoreQuery = {}): Promise<ScoreboardAnswer> {
     const scope = this.resolveScope(query)
@@ -504,19 +507,9 @@ export class Engine {
       return memo(this.boards, key, MAX_BOARDS, async () => {
         const dora = (await this.doraFor(scope, p, profile, false)).summary
         const data = await this.loadScoreboard()
-        const pullRequests = await memo(this.periodPullRequests, `${p.from}|${p.to}`, MAX_PERIODS, () =>
-          loadPeriodPullRequests(this.store, p),
-        )
-        const runs = await this.runsAround(p)
-        const deployments = await memo(this.periodDeployments, `${p.from}|${p.to}`, MAX_PERIODS, () =>
-          loadPeriodDeployments(this.store, p),
-        )
+        const rows = await this.scoreboardRowsOf(p)
         return computeScoreboard(
-          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, {
-            pullRequests,
-            runs,
-            deployments,
-          }),
+          scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, rows),
         )
       })
     }

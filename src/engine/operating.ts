@@ -8,7 +8,13 @@ import { orgDate, trailingDays } from '../metrics/calendar.js'
 import type { KpiDefinition } from '../metrics/kpi-catalog.js'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError } from '../model/errors.js'
-import type { OkrCheckinEvent, SprintEvent, WorkItemEvent } from '../model/events.js'
+import type {
+  MeasurementEvent,
+  OkrCheckinEvent,
+  SliEvent,
+  SprintEvent,
+  WorkItemEvent,
+} from '../model/events.js'
 import { type Experiment, type KeyResult, type Okr, type OrgFile, serviceRepositories } from '../model/org.js'
 import { repositoriesOf, type Scope, servicesOf } from '../model/scope.js'
 import { DAY } from '../model/time.js'
@@ -296,11 +302,11 @@ async function computeBudgets(
   now: number,
 ): Promise<(BudgetView & { owner: string; tier: number; exhaustedAt: number | null })[]> {
   const answer = await engine.scoreboard({ now })
-  const rows = await engine.loadScoreboard()
+  const { sli } = (await engine.scoreboardRowsOf(answer.period)).records
   return answer.current.slos.entries.map((entry) => {
     const slo = engine.org.slos.find((s) => s.id === entry.id)!
     const service = engine.org.services.find((s) => s.id === entry.service)
-    const samples = (rows.index.sli.get(entry.id) ?? []).map((s) => ({
+    const samples = (sli.get(entry.id) ?? []).map((s) => ({
       start: s.start,
       end: s.end,
       good: s.good,
@@ -351,10 +357,13 @@ export async function maturity(engine: Engine, now: number): Promise<MaturityAss
   const rows = await engine.loadScoreboard()
   const inWindow = (at: number) => at >= since && at < now
   const critical = org.services.filter((s) => s.tier <= 2 && s.lifecycle !== 'deprecated').map((s) => s.id)
-  const slosWithData = org.slos.filter((slo) =>
-    (rows.index.sli.get(slo.id) ?? []).some((s) => inWindow(s.end)),
-  ).length
-  const measured = new Set(rows.measurements.filter((m) => inWindow(m.at)).map((m) => m.kpi))
+  // SLI samples are stored by their end and measurements by their time: the window's are read.
+  const window = { from: since, to: now }
+  const sampled = new Set((await engine.store.listRecords<SliEvent>('sli', window)).map((s) => s.slo))
+  const slosWithData = org.slos.filter((slo) => sampled.has(slo.id)).length
+  const measured = new Set(
+    (await engine.store.listRecords<MeasurementEvent>('measurement', window)).map((m) => m.kpi),
+  )
   const results = [
     assessIncidentMaturity(org.org.name, {
       incidents: (await engine.allIncidents()).filter((i) => inWindow(i.detectedAt)),

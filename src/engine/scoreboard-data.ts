@@ -7,7 +7,8 @@ import { OrgCalendar, orgDay, type Period } from '../metrics/calendar.js'
 import type { DoraSummary } from '../metrics/dora.js'
 import { isDocPath } from '../metrics/dx.js'
 import type { ScoreboardInput } from '../metrics/scoreboard.js'
-import type { SloWindow } from '../metrics/slo.js'
+import { type SloWindow, sloLookback } from '../metrics/slo.js'
+import { SURVEY_LOOKBACK_MS } from '../metrics/team-health.js'
 import type {
   BusinessEvent,
   CostEvent,
@@ -37,15 +38,12 @@ export interface ScoreboardData {
   firstPullRequestByRepo: Map<string, number>
   workItems: WorkItemEvent[]
   sprints: SprintEvent[]
-  survey: SurveyResponseEvent[]
   personEvents: PersonChangeEvent[]
   requisitions: RequisitionEvent[]
   costs: CostEvent[]
   business: BusinessEvent[]
-  sli: SliEvent[]
   vulnerabilities: VulnerabilityEvent[]
   flags: FeatureFlagEvent[]
-  measurements: MeasurementEvent[]
   docChanges: { repo: string; path: string; changedAt: number }[]
   firstCommitByRepo: Map<string, number>
   /** The first merge of each hire at or after their hire event (identities resolved), by `hireKey`. */
@@ -57,13 +55,11 @@ export interface ScoreboardData {
 interface ScopeIndex {
   workItems: Map<string, WorkItemEvent[]>
   sprints: Map<string, SprintEvent[]>
-  survey: Map<string, SurveyResponseEvent[]>
   requisitions: Map<string, RequisitionEvent[]>
   costs: Map<string, CostEvent[]>
   flags: Map<string, FeatureFlagEvent[]>
   vulnerabilities: Map<string, VulnerabilityEvent[]>
   incidents: Map<string, Incident[]>
-  sli: Map<string, SliEvent[]>
 }
 
 function groupBy<T>(
@@ -110,15 +106,12 @@ export async function loadScoreboardData(
     firstCommits,
     workItems,
     sprints,
-    survey,
     personEvents,
     requisitions,
     costs,
     business,
-    sli,
     vulnerabilities,
     flags,
-    measurements,
     authors,
     firstPullRequestByRepo,
     deploymentFirsts,
@@ -127,15 +120,12 @@ export async function loadScoreboardData(
     store.firstCommitTimes(repos),
     store.listRecords<WorkItemEvent>('work_item'),
     store.listRecords<SprintEvent>('sprint'),
-    store.listRecords<SurveyResponseEvent>('survey_response'),
     store.listRecords<PersonChangeEvent>('person_event'),
     store.listRecords<RequisitionEvent>('requisition'),
     store.listRecords<CostEvent>('cost'),
     store.listRecords<BusinessEvent>('business'),
-    store.listRecords<SliEvent>('sli'),
     store.listRecords<VulnerabilityEvent>('vulnerability'),
     store.listRecords<FeatureFlagEvent>('feature_flag'),
-    store.listRecords<MeasurementEvent>('measurement'),
     store.pullRequestAuthors(),
     store.firstPullRequestByRepo(),
     store.deploymentFirsts(),
@@ -146,28 +136,23 @@ export async function loadScoreboardData(
     firstPullRequestByRepo,
     workItems,
     sprints,
-    survey,
     personEvents,
     requisitions,
     costs,
     business,
-    sli,
     vulnerabilities,
     flags,
-    measurements,
     docChanges: docChanges.filter((d) => isDocPath(d.path)),
     firstCommitByRepo: firstCommits,
     firstMerges: await firstMergesOfHires(store, personEvents, authors, identities),
     index: {
       workItems: groupBy(workItems, (r) => r.team),
       sprints: groupBy(sprints, (r) => r.team),
-      survey: groupBy(survey, (r) => r.team),
       requisitions: groupBy(requisitions, (r) => r.team),
       costs: groupBy(costs, (r) => r.team),
       flags: groupBy(flags, (r) => r.service),
       vulnerabilities: groupBy(vulnerabilities, (r) => r.service),
       incidents: groupBy(incidents, (r) => r.services),
-      sli: groupBy(sli, (r) => r.slo),
     },
   }
 }
@@ -231,11 +216,66 @@ export async function loadPeriodDeployments(store: Store, period: Period): Promi
   return { all, byService: groupBy(all, (d) => d.service) }
 }
 
+/**
+ * The events of the kinds that pile up which a period's scoreboard reads: survey answers of the
+ * quarter before its end, SLI samples its SLOs' evaluations at its end read, its measurements.
+ */
+export interface PeriodRecords {
+  survey: { all: SurveyResponseEvent[]; byTeam: Map<string, SurveyResponseEvent[]> }
+  sli: Map<string, SliEvent[]>
+  measurements: MeasurementEvent[]
+}
+
+export async function loadPeriodRecords(store: Store, org: OrgFile, period: Period): Promise<PeriodRecords> {
+  const calendar = new OrgCalendar(org.org.timezone, org.org.fiscalYearStartMonth)
+  const lookbacks = org.slos.map((slo) =>
+    sloLookback({ objective: slo.objective, window: slo.window as SloWindow, at: period.to, calendar }),
+  )
+  const [survey, sli, measurements] = await Promise.all([
+    store.listRecords<SurveyResponseEvent>('survey_response', {
+      from: period.to - SURVEY_LOOKBACK_MS,
+      to: period.to,
+    }),
+    // Samples ending after the earliest lookback (1 ms later: the lookback itself is excluded).
+    lookbacks.length > 0
+      ? store.listRecords<SliEvent>('sli', { from: Math.min(...lookbacks) + 1 })
+      : Promise.resolve([]),
+    store.listRecords<MeasurementEvent>('measurement', period),
+  ])
+  return {
+    survey: { all: survey, byTeam: groupBy(survey, (r) => r.team) },
+    sli: groupBy(sli, (r) => r.slo),
+    measurements,
+  }
+}
+
 /** The CI runs a period judges. */
 export type PeriodRuns = ByRepository<PipelineRunEvent>
 
 export async function loadPeriodRuns(store: Store, period: Period): Promise<PeriodRuns> {
   return byRepository(await store.pipelineRunsAround(period))
+}
+
+/** Everything a period's scoreboards read by period, org-wide. */
+export interface PeriodScoreboardRows {
+  pullRequests: PeriodPullRequests
+  runs: PeriodRuns
+  deployments: PeriodDeployments
+  records: PeriodRecords
+}
+
+export async function loadPeriodScoreboardRows(
+  store: Store,
+  org: OrgFile,
+  period: Period,
+  runs: PeriodRuns,
+): Promise<PeriodScoreboardRows> {
+  return {
+    pullRequests: await loadPeriodPullRequests(store, period),
+    runs,
+    deployments: await loadPeriodDeployments(store, period),
+    records: await loadPeriodRecords(store, org, period),
+  }
 }
 
 /** The scoreboard input of one scope and period. */
@@ -247,7 +287,7 @@ export function scopeInput(
   dora: DoraSummary,
   identities: IdentityResolver,
   isProduction: (environment: string) => boolean,
-  rows: { pullRequests: PeriodPullRequests; runs: PeriodRuns; deployments: PeriodDeployments },
+  rows: PeriodScoreboardRows,
 ): ScoreboardInput {
   const { pullRequests, runs } = rows
   const zone = org.org.timezone
@@ -325,20 +365,20 @@ export function scopeInput(
         window: s.window as SloWindow,
         sli: s.sli,
         timesliceTarget: s.timesliceTarget,
-        samples: ix.sli.get(s.id) ?? [],
+        samples: rows.records.sli.get(s.id) ?? [],
       })),
     personEvents:
       scope.kind === 'org'
         ? data.personEvents
         : data.personEvents.filter((e) => inTeams(e.team) || members.has(e.person)),
-    survey: all ? data.survey : pick(ix.survey, teamIds),
+    survey: all ? rows.records.survey.all : pick(rows.records.survey.byTeam, teamIds),
     requisitions: all ? data.requisitions : pick(ix.requisitions, teamIds),
     // Org-wide lines (tooling, business figures) belong to the organization only.
     costs: all ? data.costs : pick(ix.costs, teamIds),
     business: scope.kind === 'org' ? data.business : [],
     runs: all ? runs.all : pick(runs.byRepo, repos),
     vulnerabilities: all ? data.vulnerabilities : pick(ix.vulnerabilities, serviceIds),
-    measurements: data.measurements.filter(
+    measurements: rows.records.measurements.filter(
       (m) => scope.kind === 'org' || inTeams(m.team) || (m.service !== undefined && inServices(m.service)),
     ),
     docChanges,

@@ -1,4 +1,5 @@
 /** The test vectors of the reliability reference (shared/reference/reliability-slo-incidents.md). */
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { DAY, HOUR, MINUTE } from '../model/time.js'
 import { OrgCalendar } from './calendar.js'
@@ -10,6 +11,8 @@ import {
   evaluateSlo,
   pyrraAlertWindows,
   type SliSample,
+  type SloWindow,
+  sloLookback,
   timesliceBudget,
   timeToExhaustion,
   workbookAlertWindows,
@@ -145,4 +148,36 @@ describe('evaluating an SLO from SLI samples', () => {
     const empty = evaluateSlo({ objective: 99, window: '7d', samples: [], at: T, calendar })
     expect(empty).toMatchObject({ attainment: null, met: null, budgetRemaining: null, alert: 'no-data' })
   })
+})
+
+test('an evaluation reads only samples ending after its lookback: the rest change nothing', () => {
+  const calendar = new OrgCalendar('America/New_York', 1)
+  const at = Date.UTC(2026, 2, 10, 15)
+  const sample = fc
+    .record({
+      endBefore: fc.integer({ min: -3 * DAY, max: 70 * DAY }),
+      length: fc.integer({ min: MINUTE, max: 2 * DAY }),
+      total: fc.integer({ min: 0, max: 1000 }),
+      badShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    })
+    .map(({ endBefore, length, total, badShare }) => ({
+      start: at - endBefore - length,
+      end: at - endBefore,
+      good: total - Math.round(total * badShare * 0.01),
+      total,
+    }))
+  fc.assert(
+    fc.property(
+      fc.array(sample, { maxLength: 60 }),
+      fc.constantFrom<SloWindow>('7d', '28d', '30d', 'calendar-month'),
+      fc.constantFrom<'ratio' | 'timeslices'>('ratio', 'timeslices'),
+      (samples, window, sli) => {
+        const input = { objective: 99.5, window, at, calendar, sli }
+        const lookback = sloLookback(input)
+        const read = samples.filter((s) => s.end > lookback)
+        expect(evaluateSlo({ ...input, samples: read })).toEqual(evaluateSlo({ ...input, samples }))
+      },
+    ),
+    { numRuns: 500 },
+  )
 })

@@ -218,6 +218,22 @@ export interface SloInput {
   alertWindows?: AlertWindow[]
 }
 
+/**
+ * The instant after which `evaluateSlo` reads samples: the earliest of the window's start, the
+ * recent burn window and the longest alert window. A sample counts where its midpoint lies, so
+ * only samples ending after this instant can count (a caller may read just those).
+ */
+export function sloLookback(input: Omit<SloInput, 'samples'>): number {
+  const window = sloWindow(input.window, input.at, input.calendar)
+  const rules =
+    input.alertWindows ?? workbookAlertWindows(windowLength(input.window, input.at, input.calendar))
+  return Math.min(
+    window.from,
+    input.at - (input.recentMs ?? DAY),
+    ...rules.map((rule) => input.at - rule.longMs),
+  )
+}
+
 /** Attainment, budget, burn and alert state of one SLO as of `at`, from its SLI samples. */
 export function evaluateSlo(input: SloInput): SloStatus {
   const window = sloWindow(input.window, input.at, input.calendar)

@@ -33,6 +33,28 @@ export interface DeploymentFirsts {
   firstReported: number | null
 }
 
+/**
+ * What a question reads of a pull request: everything but the shas of its commits (only
+ * derivation walks those) and the fields no metric reads.
+ */
+const PULL_REQUEST_FIELDS = [
+  'source',
+  'id',
+  'repo',
+  'number',
+  'author',
+  'created_at',
+  'merged_at',
+  'closed_at',
+  'merge_sha',
+  'head_sha',
+  'reviews',
+  'additions',
+  'deletions',
+  'draft',
+  'labels',
+] as const
+
 /** Values per `IN (…)` list: well under SQLite's bound-parameter limit. */
 const IN_LIST = 500
 
@@ -251,23 +273,7 @@ export class StoreReader {
     if (options.repos?.length === 0) return []
     let query = this.db
       .selectFrom('pull_requests')
-      .select([
-        'source',
-        'id',
-        'repo',
-        'number',
-        'author',
-        'created_at',
-        'merged_at',
-        'closed_at',
-        'merge_sha',
-        'head_sha',
-        'reviews',
-        'additions',
-        'deletions',
-        'draft',
-        'labels',
-      ])
+      .select(PULL_REQUEST_FIELDS)
       .$if(options.commits === true, (q) => q.select('commits'))
     if (options.repos) query = query.where('repo', 'in', options.repos)
     const rows = await query.orderBy('created_at').orderBy('source').orderBy('id').execute()
@@ -281,7 +287,7 @@ export class StoreReader {
   async pullRequestsActiveIn(period: { from: number; to: number }): Promise<PullRequest[]> {
     const rows = await this.db
       .selectFrom('pull_requests')
-      .selectAll()
+      .select(PULL_REQUEST_FIELDS)
       .where('created_at', '<', period.to)
       .where((eb) =>
         eb.or([
@@ -334,7 +340,7 @@ export class StoreReader {
     for (const { source, ids } of keyChunks(keys)) {
       const rows = await this.db
         .selectFrom('pull_requests')
-        .selectAll()
+        .select(PULL_REQUEST_FIELDS)
         .where('source', '=', source)
         .where('id', 'in', ids)
         .execute()
@@ -675,12 +681,17 @@ export class StoreReader {
       .map(([, run]) => run)
   }
 
-  /** Events of one generic family, oldest first, as they were validated. */
-  async listRecords<T>(type: string): Promise<T[]> {
+  /**
+   * Events of one generic family as they were validated, oldest first (by the time each is stored
+   * under: see `recordKey`), those at or after `from` and before `to` when given.
+   */
+  async listRecords<T>(type: string, range: { from?: number; to?: number } = {}): Promise<T[]> {
     const rows = await this.db
       .selectFrom('records')
       .select('payload')
       .where('type', '=', type)
+      .$if(range.from !== undefined, (q) => q.where('at', '>=', range.from as number))
+      .$if(range.to !== undefined, (q) => q.where('at', '<', range.to as number))
       // Ties broken by identity: both engines list the same rows in the same order.
       .orderBy('at')
       .orderBy('source')
