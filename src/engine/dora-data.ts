@@ -17,7 +17,7 @@ import {
   incidentKey,
 } from '../metrics/dora.js'
 import type { Incident, PullRequest } from '../model/types.js'
-import type { ShippedRow, StoreReader } from '../store/reader.js'
+import type { Key, ShippedRow, StoreReader } from '../store/reader.js'
 
 type DoraRows = Pick<DoraInput, 'attribution' | 'links' | 'incidents' | 'covered'>
 
@@ -33,18 +33,29 @@ export interface PeriodRows {
 
 type CauseRow = Awaited<ReturnType<StoreReader['causesOf']>>[number]
 
-export async function loadPeriodRows(reader: StoreReader, period: Period): Promise<PeriodRows> {
+/** The period's derived rows; `known` pull requests (already read) are not read again. */
+export async function loadPeriodRows(
+  reader: StoreReader,
+  period: Period,
+  known: readonly PullRequest[] = [],
+): Promise<PeriodRows> {
   const shipped = await reader.shippedIn(period)
   const incidents = await reader.incidentsToRestore(period)
   const causes = await reader.causesOf(incidents)
   const unmatchedCauses = await reader.unmatchedCauses()
-  // Repeats are fine: the lookups group the keys by source and ask for each once.
+  const keyOf = (source: string, id: string) => `${source}\0${id}`
+  const knownByKey = new Map(known.map((pr) => [keyOf(pr.source, pr.id), pr] as const))
   const keys = shipped.flatMap((row) => row.pullRequests)
-  const pullRequests = new Map(
-    (await reader.pullRequestsByKey(keys.map(([source, id]) => [source, id] as const))).map(
-      (pr) => [`${pr.source}\0${pr.id}`, pr] as const,
-    ),
-  )
+  const pullRequests = new Map<string, PullRequest>()
+  const missing: Key[] = []
+  for (const [source, id] of keys) {
+    const key = keyOf(source, id)
+    const found = knownByKey.get(key)
+    if (found) pullRequests.set(key, found)
+    // Repeats are fine: the lookups group the keys by source and ask for each once.
+    else missing.push([source, id])
+  }
+  for (const pr of await reader.pullRequestsByKey(missing)) pullRequests.set(keyOf(pr.source, pr.id), pr)
   const firstCommitAt = new Map<string, number>()
   for (const [, id, at] of keys) if (at !== null) firstCommitAt.set(id, at)
   return { shipped, incidents, causes, unmatchedCauses, pullRequests, firstCommitAt }

@@ -456,9 +456,13 @@ export class Engine {
   private async doraFor(scope: Scope, period: Period, profile: BenchmarkProfile, explain: boolean) {
     await this.noticeOtherWriters()
     await this.ensureDerived()
-    const rows = memo(this.periodRows, `${period.from}|${period.to}`, MAX_PERIODS, () =>
-      loadPeriodRows(this.store, period),
-    )
+    const key = `${period.from}|${period.to}`
+    const rows = memo(this.periodRows, key, MAX_PERIODS, async () => {
+      // A scoreboard of the period has read its active pull requests already: reuse them.
+      const scoreboardRows = this.periodScoreboardRows.get(key)
+      const known = scoreboardRows ? (await scoreboardRows).pullRequests.all : []
+      return loadPeriodRows(this.store, period, known)
+    })
     const services = this.scopeServices(scope)
     const inputs = doraInputs(await rows, period, services, await this.firstShipped.get())
     return computeDora({
@@ -505,9 +509,10 @@ export class Engine {
       // A month's board is the next month's "previous": trends over months compute each once.
       const key = `${JSON.stringify(scope)}|${p.from}|${p.to}|${profile.name}`
       return memo(this.boards, key, MAX_BOARDS, async () => {
-        const dora = (await this.doraFor(scope, p, profile, false)).summary
         const data = await this.loadScoreboard()
+        // Before DORA: the pull requests its deployments shipped are mostly among these.
         const rows = await this.scoreboardRowsOf(p)
+        const dora = (await this.doraFor(scope, p, profile, false)).summary
         return computeScoreboard(
           scopeInput(data, this.org, scope, p, dora, this.identities, this.isProduction, rows),
         )
