@@ -5,6 +5,7 @@
 
 import type { ParsedEvent } from '../model/event-text.js'
 import type { RecordEvent } from '../model/events.js'
+import { utcEpoch } from '../model/time.js'
 import type { Commit, CommitFile, Deployment, Incident, PullRequest, Release } from '../model/types.js'
 import type { StoredRecord, StoreWriter } from '../store/store.js'
 
@@ -20,7 +21,7 @@ export interface EventBatch {
   records: StoredRecord[]
 }
 
-const monthStart = (month: string) => Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1)
+const monthStart = (month: string) => utcEpoch(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)
 
 /** The identity, time and scope by which a generic event is stored and filtered. */
 function recordKey(event: RecordEvent): { id: string; at: number; scope: string | null } {

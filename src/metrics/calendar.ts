@@ -2,7 +2,7 @@
  * Calendar arithmetic in the organization's time zone, with Intl only (no I/O): day keys for
  * deploy-days, local midnights for period boundaries. Periods are half-open: [from, to).
  */
-import { DAY, parseIsoTime } from '../model/time.js'
+import { DAY, parseIsoTime, utcEpoch } from '../model/time.js'
 
 export interface Period {
   from: number
@@ -76,7 +76,7 @@ function zoneOffset(epochMs: number, timeZone: string): number {
   if (offset === undefined) {
     const start = bucket * QUARTER_HOUR
     const w = wallClock(start, timeZone)
-    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - start
+    offset = utcEpoch(w.year, w.month, w.day, w.hour, w.minute, w.second) - start
     zone.set(bucket, offset)
   }
   return offset
@@ -89,7 +89,7 @@ export function dayKey(epochMs: number, timeZone: string): string {
 
 /** The instant of local midnight starting the given calendar day (month 1–12) in the zone. */
 export function localMidnight(year: number, month: number, day: number, timeZone: string): number {
-  const guess = Date.UTC(year, month - 1, day)
+  const guess = utcEpoch(year, month, day)
   // Two passes settle the offset even when a DST change lies between the guess and the answer.
   let instant = guess - (wallAsUtc(guess, timeZone) - guess)
   instant = guess - (wallAsUtc(instant, timeZone) - instant)

@@ -159,3 +159,122 @@ describe('event files', () => {
     })
   })
 })
+
+describe('inputs that crashed or were coerced (issue 13)', () => {
+  const problems = (text: string, file = 'e.ndjson') => {
+    try {
+      parseEventText(text, file)
+      return []
+    } catch (error) {
+      if (!(error instanceof EngopsError)) throw error
+      return error.details.map((d) => `${d.line}:${d.path ?? ''}:${d.message}`)
+    }
+  }
+  const deployment = (fields: object) =>
+    JSON.stringify({
+      type: 'deployment',
+      id: 'd1',
+      service: 'api',
+      environment: 'production',
+      result: 'success',
+      startedAt: '2025-03-01T10:00:00Z',
+      finishedAt: '2025-03-01T10:05:00Z',
+      sha: 'abc',
+      ...fields,
+    })
+
+  test('inherited names are not event types', () => {
+    for (const type of ['__proto__', 'constructor', 'toString'])
+      expect(problems(`{"type":"${type}"}`)).toEqual([
+        `1:type:unknown event type "${type}"; expected one of ${eventTypes.join(', ')}`,
+      ])
+  })
+
+  test('a JSON cell that is not JSON is an error with its line and field', () => {
+    expect(
+      problems('type,id,stages,role,team,opened\nrequisition,r1,{oops,be,web,2025-03-01\n', 'r.csv'),
+    ).toEqual([expect.stringMatching(/^2:stages:not valid JSON/)])
+    expect(
+      problems(
+        'type,id,services,severity,detectedAt,postmortem\nincident,i1,api,2,2025-03-01T10:00:00Z,{status: closed\n',
+        'i.csv',
+      ),
+    ).toEqual([expect.stringMatching(/^2:postmortem:not valid JSON/)])
+  })
+
+  test('nesting is bounded, and so are the fields no schema declares', () => {
+    const deep = `${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}`
+    expect(problems(`\n${deployment({ note: '__DEEP__' }).replace('"__DEEP__"', deep)}`)).toEqual([
+      expect.stringMatching(/^2:note(\.a)*:nested more than 32 levels deep$/),
+    ])
+    expect(problems(deployment({ note: 'x'.repeat(70_000) }))).toEqual([
+      '1:note:fields the deployment schema does not declare are kept as written, up to 64 KiB together',
+    ])
+  })
+
+  test('numbers are numbers: true, [5], null and "" are rejected, numeric CSV cells read', () => {
+    const cost = (amount: unknown) =>
+      problems(JSON.stringify({ type: 'cost', month: '2025-03', category: 'cloud', vendor: 'aws', amount }))
+    for (const wrong of [true, [5], null, '', 'five'])
+      expect(cost(wrong)).toEqual(['1:amount:expected a number'])
+    expect(cost(12.5)).toEqual([])
+    expect(problems('type,month,category,vendor,amount\ncost,2025-03,cloud,aws, 1e3 \n', 'c.csv')).toEqual([])
+    const sprint = (fields: object) =>
+      problems(
+        JSON.stringify({
+          type: 'sprint',
+          id: 's',
+          team: 't',
+          start: '2025-03-01',
+          end: '2025-03-14',
+          ...fields,
+        }),
+      )
+    expect(sprint({ committed: null, completed: [] })).toEqual([
+      '1:committed:expected a number',
+      '1:completed:expected a number',
+    ])
+    const answer = {
+      type: 'survey_response',
+      id: 'a',
+      survey: 's',
+      team: 't',
+      question: 'q',
+      at: '2025-03-01',
+    }
+    expect(problems(JSON.stringify({ ...answer, score: true }))).toEqual(['1:score:expected a number'])
+    expect(
+      problems(JSON.stringify({ type: 'measurement', kpi: 'k', at: '2025-03-01', value: null })),
+    ).toEqual(['1:value:expected a number'])
+  })
+
+  test('times: years 0001–9999 kept as written, offsets within ±18:00', () => {
+    const [event] = parseEventText(
+      deployment({ startedAt: '0026-11-07', finishedAt: '0026-11-07T01:00:00Z' }),
+      'e',
+    )
+    expect(
+      new Date((event?.event as { startedAt: number } | undefined)?.startedAt ?? Number.NaN).toISOString(),
+    ).toBe('0026-11-07T00:00:00.000Z')
+    expect(problems(deployment({ finishedAt: '2025-03-01T10:00:00+99:99' }))).toEqual([
+      '1:finishedAt:expected an ISO 8601 time, got "2025-03-01T10:00:00+99:99"',
+    ])
+    expect(problems(deployment({ finishedAt: '0000-03-01' }))).toHaveLength(1)
+    expect(problems(deployment({ finishedAt: '2025-03-01T10:00:00-18:00' }))).toEqual([])
+  })
+
+  test('a CSV header naming a column twice is rejected', () => {
+    expect(problems('type,id,id\nsprint,a,b\n', 's.csv')).toEqual([
+      '1:id:this column appears more than once in the header',
+    ])
+  })
+
+  test('every JSON syntax error names its line', () => {
+    expect(problems('[\n{"type":"sprint"},\n]', 'e.json')).toEqual([
+      expect.stringMatching(/^3::not valid JSON/),
+    ])
+    expect(problems('[\n{"type":"sprint"}\n', 'e.json')).toEqual([
+      expect.stringMatching(/^3::not valid JSON/),
+    ])
+  })
+})

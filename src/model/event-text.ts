@@ -7,6 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { EngopsError, type ErrorDetail, formatPath } from './errors.js'
 import { type EngopsEvent, type EventType, eventSchemas, eventTypes, knownFields } from './events.js'
+import { jsonErrorOffset } from './json-syntax.js'
 
 export interface ParsedEvent {
   line: number
@@ -24,6 +25,52 @@ export interface RawRecord {
 
 /** At most this many problems are listed; the count says how many there were. */
 const MAX_REPORTED = 20
+
+/** How deep a record may nest objects and arrays: far beyond any event, far below the stack's limit. */
+export const MAX_DEPTH = 32
+
+/** How large (as JSON) the fields of a record its schema does not declare may be together, kept as written. */
+export const MAX_EXTRA_BYTES = 64 * 1024
+
+/** A record nested too deep (checked without recursion), or null. */
+function boundsProblem(value: object): Omit<ErrorDetail, 'file' | 'line'> | null {
+  const pending: [unknown, number, string][] = [[value, 0, '']]
+  while (pending.length > 0) {
+    const [node, depth, path] = pending.pop() as [unknown, number, string]
+    if (typeof node !== 'object' || node === null) continue
+    if (depth >= MAX_DEPTH)
+      return { path: path || undefined, message: `nested more than ${MAX_DEPTH} levels deep` }
+    for (const [key, child] of Object.entries(node))
+      pending.push([child, depth + 1, path ? `${path}.${key}` : key])
+  }
+  return null
+}
+
+/**
+ * The text of an event file or body: UTF-8 (a byte-order mark is dropped later). Bytes that are
+ * not UTF-8 are an error naming their line, never silently replaced (U+FFFD would be stored).
+ */
+export function decodeEventBytes(bytes: Uint8Array, file: string): string {
+  const strict = new TextDecoder('utf-8', { fatal: true })
+  try {
+    return strict.decode(bytes)
+  } catch {
+    // A newline byte never occurs inside a UTF-8 sequence: the first line that fails is the one.
+    let line = 1
+    let start = 0
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue
+      try {
+        strict.decode(bytes.subarray(start, i))
+      } catch {
+        break
+      }
+      line++
+      start = i + 1
+    }
+    throw invalid([{ file, line, message: 'not UTF-8 text: save the file as UTF-8' }])
+  }
+}
 
 export function parseEventText(text: string, file: string): ParsedEvent[] {
   const problems: ErrorDetail[] = []
@@ -146,9 +193,12 @@ function lineAt(text: string, offset: number): number {
   return line
 }
 
-function lineOfJsonError(text: string, error: Error): number | undefined {
+function lineOfJsonError(text: string, error: Error): number {
   const position = /position (\d+)/.exec(error.message)
-  return position ? lineAt(text, Number(position[1])) : undefined
+  if (position) return lineAt(text, Number(position[1]))
+  // Some messages name no position ("Unexpected token ']'", "Unexpected end of JSON input").
+  const offset = jsonErrorOffset(text)
+  return lineAt(text, offset < 0 ? text.length : offset)
 }
 
 /** The line on which each element of a top-level JSON array starts (the text is valid JSON). */
@@ -183,11 +233,26 @@ function topLevelElementLines(text: string): number[] {
 
 function splitCsv(text: string, file: string, problems: ErrorDetail[]): RawRecord[] {
   let rows: { record: Record<string, string>; info: { lines: number } }[]
+  const repeated: string[] = []
+  const columns = (header: string[]) => {
+    for (const [i, name] of header.entries()) if (header.indexOf(name) < i) repeated.push(name)
+    return header
+  }
   try {
-    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true })
+    rows = parseCsv(text, { columns, info: true, skip_empty_lines: true, bom: true })
   } catch (error) {
     const line = (error as { lines?: number }).lines
     problems.push({ file, line, message: `not valid CSV (${(error as Error).message.split('\n')[0]})` })
+    return []
+  }
+  if (repeated.length > 0) {
+    for (const name of new Set(repeated))
+      problems.push({
+        file,
+        line: 1,
+        path: name,
+        message: 'this column appears more than once in the header',
+      })
     return []
   }
   // An empty cell means "not given", not an empty string.
@@ -204,12 +269,18 @@ function validateRecord(record: RawRecord, problems: ErrorDetail[]): ParsedEvent
     problems.push({ file, line, message: 'expected an object with a "type" field' })
     return undefined
   }
+  const tooLarge = boundsProblem(value)
+  if (tooLarge) {
+    problems.push({ file, line, ...tooLarge })
+    return undefined
+  }
   const type = (value as { type?: unknown }).type
   if (type === undefined) {
     problems.push({ file, line, path: 'type', message: `missing; expected one of ${eventTypes.join(', ')}` })
     return undefined
   }
-  if (typeof type !== 'string' || !(type in eventSchemas)) {
+  // Own keys only: "__proto__" or "toString" are not event types.
+  if (typeof type !== 'string' || !Object.hasOwn(eventSchemas, type)) {
     problems.push({
       file,
       line,
@@ -228,5 +299,14 @@ function validateRecord(record: RawRecord, problems: ErrorDetail[]): ParsedEvent
   }
   const known = knownFields(type as EventType)
   const extra = Object.fromEntries(Object.entries(value).filter(([key]) => !known.has(key)))
+  if (new TextEncoder().encode(JSON.stringify(extra)).length > MAX_EXTRA_BYTES) {
+    problems.push({
+      file,
+      line,
+      path: Object.keys(extra).join(', '),
+      message: `fields the ${type} schema does not declare are kept as written, up to ${MAX_EXTRA_BYTES / 1024} KiB together`,
+    })
+    return undefined
+  }
   return { line, event: result.data as EngopsEvent, extra }
 }

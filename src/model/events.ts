@@ -23,7 +23,25 @@ const text = z.string().trim().min(1, 'must not be empty')
 /** Ids may be written as numbers in JSON; they are always strings inside. */
 const idText = z.union([z.string().trim().min(1, 'must not be empty'), z.number()]).transform(String)
 
-const count = z.coerce.number().int().nonnegative()
+/**
+ * A number: a JSON number, or a CSV cell that spells one (`12`, `3.5`, `1e3`). Anything else —
+ * `true`, `[5]`, `null`, `""` — is rejected, never coerced (true is not 1, null is not 0).
+ */
+function numeric(schema: z.ZodNumber = number()) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value
+    const trimmed = value.trim()
+    return NUMBER_CELL.test(trimmed) ? Number(trimmed) : value
+  }, schema)
+}
+
+const NUMBER_CELL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+function number() {
+  return z.number({ error: 'expected a number' })
+}
+
+const count = numeric(number().int().nonnegative())
 
 function cellList<T extends z.ZodType>(item: T, min = 0, minMessage?: string) {
   return z.preprocess(
@@ -45,6 +63,19 @@ function cellList<T extends z.ZodType>(item: T, min = 0, minMessage?: string) {
     },
     z.array(item).min(min, minMessage),
   )
+}
+
+/** An object: as JSON, or a CSV cell holding its JSON text (a cell that is not JSON is a clear error). */
+function objectCell<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== 'string' || !value.trim().startsWith('{')) return value
+    try {
+      return JSON.parse(value)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `not valid JSON (${(error as Error).message})` })
+      return z.NEVER
+    }
+  }, schema)
 }
 
 const flag = z.preprocess((value) => {
@@ -115,28 +146,25 @@ export const incidentEvent = z.looseObject({
   statusUpdates: cellList(
     z.looseObject({ at: isoTime, audience: lowercaseEnum(['internal', 'external', 'exec'] as const) }),
   ).default([]),
-  postmortem: z
-    .preprocess(
-      (value) => (typeof value === 'string' && value.trim().startsWith('{') ? JSON.parse(value) : value),
-      z.looseObject({
-        status: lowercaseEnum(['draft', 'in-review', 'reviewed', 'closed'] as const),
-        completedAt: isoTime.optional(),
-        rootCause: z.string().optional(),
-        contributingFactors: z.array(z.string()).default([]),
-        actionItems: z
-          .array(
-            z.looseObject({
-              title: text,
-              owner: text,
-              due: isoTime,
-              done: flag.default(false),
-              doneAt: isoTime.optional(),
-            }),
-          )
-          .default([]),
-      }),
-    )
-    .optional(),
+  postmortem: objectCell(
+    z.looseObject({
+      status: lowercaseEnum(['draft', 'in-review', 'reviewed', 'closed'] as const),
+      completedAt: isoTime.optional(),
+      rootCause: z.string().optional(),
+      contributingFactors: z.array(z.string()).default([]),
+      actionItems: z
+        .array(
+          z.looseObject({
+            title: text,
+            owner: text,
+            due: isoTime,
+            done: flag.default(false),
+            doneAt: isoTime.optional(),
+          }),
+        )
+        .default([]),
+    }),
+  ).optional(),
 })
 
 const review = z.looseObject({
@@ -153,7 +181,7 @@ export const pullRequestEvent = z.looseObject({
   /** Defaults to `repo#number`. */
   id: idText.optional(),
   repo: text,
-  number: z.coerce.number().int().positive(),
+  number: numeric(number().int().positive()),
   author: text,
   createdAt: isoTime,
   mergedAt: isoTime.optional(),
@@ -202,7 +230,7 @@ export const tagEvent = z.looseObject({
 })
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month like 2025-03')
-const amount = z.coerce.number().nonnegative()
+const amount = numeric(number().nonnegative())
 
 export const workItemEvent = z.looseObject({
   ...base,
@@ -212,7 +240,7 @@ export const workItemEvent = z.looseObject({
   team: text,
   key: text,
   itemType: lowercaseEnum(['story', 'bug', 'task', 'incident', 'tech-debt'] as const),
-  points: z.coerce.number().nonnegative().optional(),
+  points: numeric(number().nonnegative()).optional(),
   createdAt: isoTime,
   /** Status history, oldest first: `{status, at}` with status todo | in-progress | review | blocked | done. */
   statusChanges: cellList(
@@ -264,8 +292,8 @@ export const surveyResponseEvent = z
     survey: text,
     team: text,
     question: text,
-    score: z.coerce.number().int().min(1).max(5).optional(),
-    nps: z.coerce.number().int().min(0).max(10).optional(),
+    score: numeric(number().int().min(1).max(5)).optional(),
+    nps: numeric(number().int().min(0).max(10)).optional(),
     at: isoTime,
   })
   .refine((response) => response.score !== undefined || response.nps !== undefined, {
@@ -295,12 +323,7 @@ export const requisitionEvent = z.looseObject({
   opened: isoTime,
   filled: isoTime.optional(),
   /** Candidates per funnel stage, e.g. {applied, screened, interviewed, offered}. */
-  stages: z
-    .preprocess(
-      (value) => (typeof value === 'string' && value.trim().startsWith('{') ? JSON.parse(value) : value),
-      z.record(z.string(), z.coerce.number().int().nonnegative()),
-    )
-    .default({}),
+  stages: objectCell(z.record(z.string(), count)).default({}),
   offersMade: count.default(0),
   offersAccepted: count.default(0),
 })
@@ -351,7 +374,7 @@ export const pipelineRunEvent = z.looseObject({
   queuedAt: isoTime.optional(),
   startedAt: isoTime,
   finishedAt: isoTime,
-  attempt: z.coerce.number().int().positive().default(1),
+  attempt: numeric(number().int().positive()).default(1),
 })
 
 export const vulnerabilityEvent = z.looseObject({
@@ -386,7 +409,7 @@ export const measurementEvent = z
     team: text.optional(),
     service: text.optional(),
     at: isoTime,
-    value: z.coerce.number(),
+    value: numeric(),
   })
   .refine((m) => !(m.team && m.service), {
     message: 'a measurement belongs to a team or a service, not both',
@@ -401,7 +424,7 @@ export const okrCheckinEvent = z
     /** Defaults to `kr:at`. */
     id: idText.optional(),
     kr: text,
-    value: z.coerce.number().optional(),
+    value: numeric().optional(),
     confidence: lowercaseEnum(['on-track', 'at-risk', 'off-track'] as const).optional(),
     comment: z.string().optional(),
     by: text.optional(),

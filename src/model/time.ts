@@ -10,23 +10,49 @@ export function parseIsoTime(text: string): number | undefined {
   const match = ISO_TIME.exec(text.trim())
   if (!match) return undefined
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = match
+  const year = Number(y)
   const month = Number(mo)
   const day = Number(d)
   const hour = Number(h)
   const minute = Number(mi)
   const second = Number(s)
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return undefined
   const ms = Number(frac.padEnd(3, '0').slice(0, 3))
-  let epoch = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms)
-  // Date.UTC rolls 31 February over into March; reject instead of guessing.
+  let epoch = utcEpoch(year, month, day, hour, minute, second, ms)
+  // 31 February would roll over into March; reject instead of guessing.
   if (new Date(epoch).getUTCDate() !== day && second !== 60) return undefined
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1
     const digits = zone.slice(1).replace(':', '')
-    epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000
+    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))
+    // Real offsets lie within ±18:00 (ISO 8601 and every time zone there is).
+    if (Number(digits.slice(2)) > 59 || offset > MAX_OFFSET_MINUTES) return undefined
+    epoch -= sign * offset * 60_000
   }
   return epoch
+}
+
+/** The widest UTC offset a time may carry, in minutes. */
+const MAX_OFFSET_MINUTES = 18 * 60
+
+/**
+ * Epoch ms of a UTC wall time (month 1–12). Unlike `Date.UTC`, years 0–99 are those years, not
+ * 1900–1999; out-of-range fields roll over as in `Date.UTC`.
+ */
+export function utcEpoch(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): number {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, ms)
+  return date.getTime()
 }
 
 export function toIso(epochMs: number): string {

@@ -8,6 +8,7 @@ import type { Context, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Engine } from '../engine/engine.js'
 import type { TokenRole } from '../engine/tokens.js'
+import { decodeEventBytes } from '../model/event-text.js'
 import { registerApi } from './api.js'
 import { answerCache } from './cache.js'
 import { envelope, errorResponse, handleError } from './errors.js'
@@ -95,7 +96,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('/api/*', answerCache(engine))
 
   app.post('/api/events', async (c) => {
-    const text = await c.req.text()
+    const text = decodeEventBytes(new Uint8Array(await c.req.arrayBuffer()), 'request body')
     if (text.trim() === '')
       return errorResponse(c, 400, 'BAD_REQUEST', 'the body is empty: send NDJSON or a JSON array of events')
     const summary = await engine.ingestText(text, 'request body', c.req.query('source') ?? 'api')

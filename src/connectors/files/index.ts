@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
-import { type RawRecord, splitEventText } from '../../model/event-text.js'
+import { decodeEventBytes, type RawRecord, splitEventText } from '../../model/event-text.js'
 import type { Connector, SyncBatch, SyncContext } from '../connector.js'
 
 /** Events that do not name their source are stored under this one. */
@@ -23,14 +23,16 @@ export const filesOptions = z.strictObject({
 export type FilesOptions = z.output<typeof filesOptions>
 
 function readText(file: string, shown: string): string {
+  let bytes: Buffer
   try {
-    return readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (error) {
     throw new EngopsError(
       'EVENTS_INVALID',
       `${shown}: cannot read (${(error as NodeJS.ErrnoException).code})`,
     )
   }
+  return decodeEventBytes(bytes, shown)
 }
 
 async function* syncFiles(ctx: SyncContext<FilesOptions>): AsyncGenerator<SyncBatch> {
