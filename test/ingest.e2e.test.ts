@@ -95,6 +95,37 @@ describe('engops ingest events', () => {
     ])
   })
 
+  test('an event repeated in one call is stored and counted once, and so is a deployment another source reported', async () => {
+    ndjson(join(dir, 'twice.ndjson'), [
+      deployment('d1', { kind: 'hotfix' }),
+      deployment('d2'),
+      deployment('d1'),
+    ])
+    expect(engops(['ingest', 'events', 'twice.ndjson'], dir).stdout).toBe(
+      'stored 2 deployments, 0 incidents, 0 pull requests, 0 commits from 1 file; 1 event repeated an earlier one of the same identity: the last of each was kept\n',
+    )
+    const kept = (await snapshot()).deployments as { id: string; kind: string }[]
+    expect(kept.map((d) => [d.id, d.kind])).toEqual([
+      ['d1', 'regular'],
+      ['d2', 'regular'],
+    ])
+    // The same deployments exported by another tool (other ids, same service, environment, sha and
+    // finish time), and one it alone saw.
+    ndjson(join(dir, 'ci.ndjson'), [
+      deployment('ci-1', { source: 'ci' }),
+      deployment('ci-2', { source: 'ci', finishedAt: '2025-03-02T10:05:00Z' }),
+    ])
+    expect(engops(['ingest', 'events', 'ci.ndjson'], dir).stdout).toBe(
+      'stored 1 deployment, 0 incidents, 0 pull requests, 0 commits from 1 file; 1 deployment already reported by another source (same service, environment, sha and finish time): not stored again\n',
+    )
+    const dora = engopsJson<DoraJson>(
+      ['metrics', 'dora', '--from', '2025-03-01', '--to', '2025-03-08', '--json'],
+      dir,
+    )
+    // d1, d2 (one source may report two deployments alike) and ci-2; ci-1 is d1 again.
+    expect(dora.deploymentFrequency.deployments).toBe(3)
+  })
+
   test('a file with one bad line stores nothing and names the line and field', async () => {
     ndjson(join(dir, 'good.ndjson'), [deployment('ok-1')])
     const lines = [

@@ -108,8 +108,9 @@ export function buildProgram(): Command {
       await withEngine(command, async (engine) => {
         const summary = await ingestOne(engine, filesSource(files, options.source))
         if (options.json) return json(summary)
+        const notes = summary.notes.map((note) => `; ${note}`).join('')
         out(
-          `stored ${describeCounts(summary.events)} from ${files.length} file${files.length === 1 ? '' : 's'}`,
+          `stored ${describeCounts(summary.events)} from ${files.length} file${files.length === 1 ? '' : 's'}${notes}`,
         )
       })
     })

@@ -136,7 +136,7 @@ async function readInto(
       if (!engine.identities.personOf(author)) unmapped.add(author)
     }
     summary.authors = authors.size
-    summary.notes.push(...(batch.notes ?? []))
+    summary.notes.push(...(batch.notes ?? []), ...stored.notes)
     summary.unmappedAuthors = [...unmapped].sort()
   }
   return summary

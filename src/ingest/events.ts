@@ -19,6 +19,40 @@ export interface EventBatch {
   commitFiles: CommitFile[]
   releases: Release[]
   records: StoredRecord[]
+  /** Events that repeated an earlier one of the same batch (same identity): the last of each is kept. */
+  repeated: number
+}
+
+/** Keeps the last row of each identity, in the place of the first; returns how many were dropped. */
+function keepLast<T>(rows: T[], identity: (row: T) => string): number {
+  const at = new Map<string, number>()
+  const kept: T[] = []
+  for (const row of rows) {
+    const key = identity(row)
+    const index = at.get(key)
+    if (index === undefined) {
+      at.set(key, kept.length)
+      kept.push(row)
+    } else kept[index] = row
+  }
+  const dropped = rows.length - kept.length
+  rows.splice(0, rows.length, ...kept)
+  return dropped
+}
+
+/** One event of each identity: the same deployment twice in one file is stored (and counted) once. */
+function withoutRepeats(batch: EventBatch): EventBatch {
+  const key = (...parts: string[]) => parts.join('\0')
+  batch.repeated =
+    keepLast(batch.deployments, (d) => key(d.source, d.id)) +
+    keepLast(batch.incidents, (i) => key(i.source, i.id)) +
+    keepLast(batch.pullRequests, (p) => key(p.source, p.id)) +
+    keepLast(batch.commits, (c) => key(c.commit.repo, c.commit.sha)) +
+    keepLast(batch.releases, (r) => key(r.repo, r.name)) +
+    keepLast(batch.records, (r) => key(r.type, r.source, r.id))
+  // Each file of a commit once (a repeated commit's files are those of its copies together).
+  keepLast(batch.commitFiles, (f) => key(f.repo, f.sha, f.path))
+  return batch
 }
 
 const monthStart = (month: string) => utcEpoch(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)
@@ -73,6 +107,7 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource: string)
     commitFiles: [],
     releases: [],
     records: [],
+    repeated: 0,
   }
   for (const { event, extra } of parsed) {
     const source = event.source ?? defaultSource
@@ -184,7 +219,7 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource: string)
       }
     }
   }
-  return batch
+  return withoutRepeats(batch)
 }
 
 export interface EventIngestSummary {
@@ -194,9 +229,55 @@ export interface EventIngestSummary {
   commits: number
   /** Events of the other families, by type. */
   other: Record<string, number>
+  /** What was not stored as given, and why (repeats, the same deployment from another source). */
+  notes: string[]
+}
+
+/**
+ * A deployment's natural identity across sources: the same service, environment, sha and finish
+ * time is one deployment, whichever tool reported it (a CI export and a webhook, say).
+ */
+const sameDeployment = (d: Pick<Deployment, 'service' | 'environment' | 'sha' | 'finishedAt'>) =>
+  [d.service, d.environment, d.sha, d.finishedAt].join('\0')
+
+/**
+ * The deployments of a batch that another source already reported (stored, or earlier in the
+ * batch): they are not stored again, so every figure counts them once.
+ */
+async function reportedElsewhere(
+  writer: StoreWriter,
+  deployments: readonly Deployment[],
+): Promise<Set<Deployment>> {
+  const stored = new Map<string, Set<string>>()
+  for (const report of await writer.deploymentReports(deployments)) {
+    const key = sameDeployment(report)
+    stored.set(key, (stored.get(key) ?? new Set()).add(report.source))
+  }
+  const seen = new Map<string, string>()
+  const elsewhere = new Set<Deployment>()
+  for (const d of deployments) {
+    const key = sameDeployment(d)
+    const sources = stored.get(key)
+    const first = seen.get(key)
+    if ((sources && !sources.has(d.source)) || (first !== undefined && first !== d.source)) elsewhere.add(d)
+    else if (first === undefined) seen.set(key, d.source)
+  }
+  return elsewhere
 }
 
 export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
+  const notes: string[] = []
+  if (batch.repeated > 0)
+    notes.push(
+      `${batch.repeated} event${batch.repeated === 1 ? '' : 's'} repeated an earlier one of the same identity: the last of each was kept`,
+    )
+  const elsewhere = await reportedElsewhere(writer, batch.deployments)
+  if (elsewhere.size > 0) {
+    batch = { ...batch, deployments: batch.deployments.filter((d) => !elsewhere.has(d)) }
+    notes.push(
+      `${elsewhere.size} deployment${elsewhere.size === 1 ? '' : 's'} already reported by another source (same service, environment, sha and finish time): not stored again`,
+    )
+  }
   await writer.upsertDeployments(batch.deployments)
   await writer.upsertIncidents(batch.incidents)
   await writer.upsertPullRequests(batch.pullRequests)
@@ -215,6 +296,7 @@ export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): P
   for (const record of batch.records) other[record.type] = (other[record.type] ?? 0) + 1
   return {
     other,
+    notes,
     deployments: batch.deployments.length,
     incidents: batch.incidents.length,
     pullRequests: batch.pullRequests.length,

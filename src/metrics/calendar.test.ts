@@ -28,6 +28,9 @@ describe('calendar in the org time zone', () => {
     expect(parseBoundary('2025-03-01T12:00:00+01:00', 'UTC')).toBe(Date.parse('2025-03-01T11:00:00Z'))
     expect(parseBoundary('2025-02-30', 'UTC')).toBeUndefined()
     expect(parseBoundary('March', 'UTC')).toBeUndefined()
+    // Years below 100 are those years (Date.UTC would read 0001 as 1901).
+    expect(new Date(parseBoundary('0001-01-01', 'UTC') ?? 0).toISOString()).toBe('0001-01-01T00:00:00.000Z')
+    expect(new Date(parseBoundary('0026-11-07', 'Europe/Berlin') ?? 0).getUTCFullYear()).toBe(26)
   })
 
   test('the trailing 30 days include today', () => {

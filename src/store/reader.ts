@@ -107,6 +107,34 @@ export class StoreReader {
     return rows.map(deploymentOf)
   }
 
+  /** Who reported a deployment of these services and shas, where and when it finished. */
+  async deploymentReports(
+    deployments: readonly Pick<Deployment, 'service' | 'sha'>[],
+  ): Promise<Pick<Deployment, 'source' | 'service' | 'environment' | 'sha' | 'finishedAt'>[]> {
+    const shas = new Map<string, Set<string>>()
+    for (const d of deployments) shas.set(d.service, (shas.get(d.service) ?? new Set()).add(d.sha))
+    const reports: Pick<Deployment, 'source' | 'service' | 'environment' | 'sha' | 'finishedAt'>[] = []
+    for (const [service, serviceShas] of shas) {
+      for (const chunk of chunks([...serviceShas])) {
+        const rows = await this.db
+          .selectFrom('deployments')
+          .select(['source', 'environment', 'sha', 'finished_at'])
+          .where('service', '=', service)
+          .where('sha', 'in', chunk)
+          .execute()
+        for (const row of rows)
+          reports.push({
+            source: row.source,
+            service,
+            environment: row.environment,
+            sha: row.sha,
+            finishedAt: row.finished_at,
+          })
+      }
+    }
+    return reports
+  }
+
   /** The deployments finishing in a period, in finish order. */
   async deploymentsFinishedIn(period: { from: number; to: number }): Promise<Deployment[]> {
     const rows = await this.db

@@ -3,11 +3,11 @@
  * view can be shared), and the page. Routing is by hash (`#/dora?team=beta&days=90`).
  */
 import { useEffect, useState } from 'react'
-import { wallClock } from '../../src/metrics/calendar'
 import type { OrgResponse } from '../../src/server/api-types'
 import { get } from './api'
 import { ErrorBanner, Loading, OrgTimeZone, type Query, useData } from './components'
 import { PAGES } from './pages'
+import { DEFAULT_PERIOD, PERIODS, periodQuery } from './period'
 
 interface Route {
   path: string
@@ -20,27 +20,6 @@ function readRoute(): Route {
   return { path: path || '/', params: new URLSearchParams(search ?? '') }
 }
 
-const PERIODS = [
-  { id: '30', label: 'Last 30 days' },
-  { id: '90', label: 'Last 90 days' },
-  { id: 'prev-month', label: 'Previous month' },
-]
-
-/** A calendar date (year, month 1–12, day; overflow rolls over) as YYYY-MM-DD. */
-const date = (year: number, month: number, day: number) =>
-  new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)
-
-/**
- * The period picker's choice as from/to dates of the org's calendar (the server reads them in the
- * org's time zone): "today" is the org's today, not the browser's or UTC's.
- */
-function periodQuery(choice: string, timeZone: string): { from?: string; to?: string } {
-  const { year, month, day } = wallClock(Date.now(), timeZone)
-  if (choice === 'prev-month') return { from: date(year, month - 1, 1), to: date(year, month, 1) }
-  const days = Number(choice) || 30
-  return { from: date(year, month, day + 1 - days), to: date(year, month, day + 1) }
-}
-
 export function App() {
   const [route, setRoute] = useState(readRoute)
   useEffect(() => {
@@ -51,7 +30,7 @@ export function App() {
   const org = useData(() => get<OrgResponse>('/api/org'), 'org')
   const page = PAGES.find((p) => p.path === route.path) ?? PAGES[0]!
   const team = route.params.get('team') ?? ''
-  const period = route.params.get('period') ?? '30'
+  const period = route.params.get('period') ?? DEFAULT_PERIOD
   const profile = route.params.get('profile') ?? ''
   const navigate = (path: string, changes: Record<string, string> = {}) => {
     const params = new URLSearchParams(route.params)

@@ -41,15 +41,32 @@ export function prefetch(url: string): void {
   early.set(url, send(url))
 }
 
-export async function get<T>(
-  path: string,
-  params: Record<string, string | number | undefined> = {},
-): Promise<T> {
+/** Once the early request `first` answers, starts the request its answer names (if any). */
+export function prefetchAfter<T>(first: string, next: (answer: T) => string | null): void {
+  early
+    .get(first)
+    // A clone: the app reads the body of the original.
+    ?.then((response) => (response.ok ? (response.clone().json() as Promise<T>) : null))
+    .then((answer) => {
+      const url = answer === null ? null : next(answer)
+      if (url !== null && !early.has(url)) prefetch(url)
+    })
+    .catch(() => undefined)
+}
+
+type Params = Record<string, string | number | undefined>
+
+/** The URL `get` asks for: empty parameters are left out. */
+export function urlOf(path: string, params: Params = {}): string {
   const query = Object.entries(params)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&')
-  const url = `${path}${query ? `?${query}` : ''}`
+  return `${path}${query ? `?${query}` : ''}`
+}
+
+export async function get<T>(path: string, params: Params = {}): Promise<T> {
+  const url = urlOf(path, params)
   const started = early.get(url)
   early.delete(url)
   const response = await (started ?? send(url))

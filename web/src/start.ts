@@ -1,8 +1,17 @@
 /**
  * Evaluated before React and the app (main.tsx imports it first): the token leaves the address
- * bar and the organization is requested at once, while the rest of the bundle is evaluated.
+ * bar and the organization is requested at once, while the rest of the bundle is evaluated, and
+ * the overview's KPIs right after it.
  */
-import { captureToken, prefetch } from './api'
+import type { OrgResponse } from '../../src/server/api-types'
+import { captureToken, prefetch, prefetchAfter, urlOf } from './api'
+import { DEFAULT_PERIOD, periodQuery } from './period'
 
 captureToken()
 prefetch('/api/org')
+// The overview with its defaults (the last 30 days, the whole organization) asks for its KPIs as
+// soon as the organization's time zone is known, without waiting for the app to render.
+if (/^#?\/?$/.test(window.location.hash))
+  prefetchAfter<OrgResponse>('/api/org', (org) =>
+    urlOf('/api/kpis', periodQuery(DEFAULT_PERIOD, org.timezone)),
+  )
