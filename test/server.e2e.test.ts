@@ -81,7 +81,9 @@ describe('auth', () => {
     const post = (role: string) =>
       app.request('/api/events', { method: 'POST', headers: auth(role), body: '[]' })
     expect((await post('viewer')).status).toBe(403)
-    expect((await app.request('/api/kpis', { headers: auth('ingest') })).status).toBe(403)
+    const forbidden = await app.request('/api/kpis', { headers: auth('ingest') })
+    expect(forbidden.status).toBe(403)
+    expect((await forbidden.json()).error.message).toBe('an ingest token cannot GET /api/kpis')
     expect((await app.request('/api/health')).status).toBe(200)
     const body = await (await app.request('/api/kpis')).json()
     expect(body).toEqual({
@@ -93,6 +95,18 @@ describe('auth', () => {
       (await app.request('/api/kpis', { headers: { authorization: `Bearer ${revokable.token}` } })).status,
     ).toBe(401)
   })
+})
+
+test('every answer says nosniff; an HTML report carries the Content-Security-Policy', async () => {
+  for (const path of ['/api/health', '/api/kpis', '/api/nope']) {
+    const response = await app.request(path, { headers: auth('viewer') })
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+  }
+  const html = await app.request('/api/reports/weekly?format=html', { headers: auth('viewer') })
+  expect(html.status).toBe(200)
+  expect(html.headers.get('content-type')).toMatch(/^text\/html/)
+  expect(html.headers.get('content-security-policy')).toContain("default-src 'self'")
+  expect(html.headers.get('content-security-policy')).not.toContain('script-src')
 })
 
 describe('errors and bad input keep the server serving', () => {

@@ -63,10 +63,28 @@ describe('text renderers', () => {
     expect(rich).toContain('🔴 Change Fail Rate: \x1b[31m24%\x1b[0m')
     const md = renderMarkdown(sample())
     expect(md).toContain('## 📊 DORA metrics')
-    expect(md).toContain('- 🔴 Change Fail Rate: 24% (Low, target: < 15%, up 4% from 23% last month)')
+    expect(md).toContain('- 🔴 Change Fail Rate: 24% (Low, target: &lt; 15%, up 4% from 23% last month)')
     expect(md).toContain('| 🟡 Alpha \\| A | 1.0 d |')
     expect(md).toContain('_No data: no cost events_')
   })
+})
+
+test('Markdown never passes HTML from names through', () => {
+  const report = sample()
+  const hostile = '<img src=x onerror=alert(1)> & <script>alert(2)</script>'
+  report.scope = hostile
+  report.title = hostile
+  report.summary = [hostile]
+  const [dora, cost] = report.sections
+  if (!dora || !cost) throw new Error('the sample has two sections')
+  dora.title = hostile
+  dora.lines[0] = { signal: 'good', label: hostile, value: hostile }
+  dora.tables[0] = { title: hostile, columns: [hostile, 'x'], rows: [[hostile, hostile]] }
+  dora.notes.push(hostile)
+  cost.missing = hostile
+  const md = renderMarkdown(report)
+  expect(md).not.toMatch(/<img|<script/)
+  expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;')
 })
 
 describe('change in words', () => {

@@ -83,25 +83,30 @@ function sectionBody(s: ReportSection, rich: boolean, dim: (t: string) => string
   return out
 }
 
-const mdEscape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+/**
+ * Markdown passes HTML through, and names and titles come from users: `<`, `>` and `&` are written
+ * as entities (which Markdown renderers and Slack's mrkdwn show as the characters themselves).
+ */
+const noHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const mdEscape = (text: string) => noHtml(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = [
-    `# ${report.title}`,
+    `# ${noHtml(report.title)}`,
     '',
-    `_${report.scope} · ${report.period.label} · as of ${report.asOfDate}_`,
+    `_${noHtml(`${report.scope} · ${report.period.label} · as of ${report.asOfDate}`)}_`,
   ]
-  if (report.summary.length > 0) out.push('', ...report.summary.map((s) => `> ${s}`))
+  if (report.summary.length > 0) out.push('', ...report.summary.map((s) => `> ${noHtml(s)}`))
   for (const s of report.sections) {
-    out.push('', `## ${s.icon ? `${s.icon} ` : ''}${s.title}`, '')
+    out.push('', `## ${s.icon ? `${s.icon} ` : ''}${noHtml(s.title)}`, '')
     if (s.missing) {
-      out.push(`_No data: ${s.missing}_`)
+      out.push(`_No data: ${noHtml(s.missing)}_`)
       continue
     }
-    for (const line of s.lines) out.push(`- ${lineText(line, EMOJI[line.signal])}`)
+    for (const line of s.lines) out.push(`- ${noHtml(lineText(line, EMOJI[line.signal]))}`)
     for (const table of s.tables) {
       if (s.lines.length > 0 || table !== s.tables[0]) out.push('')
-      if (table.title) out.push(`**${table.title}**`, '')
+      if (table.title) out.push(`**${noHtml(table.title)}**`, '')
       out.push(
         `| ${table.columns.map(mdEscape).join(' | ')} |`,
         `|${table.columns.map(() => '---').join('|')}|`,
@@ -113,8 +118,8 @@ export function renderMarkdown(report: Report): string {
       })
     }
     if (s.charts.length > 0)
-      out.push('', `_Charts (${s.charts.map((c) => c.title).join(', ')}) are in the HTML report._`)
-    for (const note of s.notes) out.push('', `_${note}_`)
+      out.push('', `_Charts (${noHtml(s.charts.map((c) => c.title).join(', '))}) are in the HTML report._`)
+    for (const note of s.notes) out.push('', `_${noHtml(note)}_`)
   }
   return `${out.join('\n')}\n`
 }

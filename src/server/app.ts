@@ -19,6 +19,10 @@ import { registerWebhooks, type WebhookSecrets } from './webhooks.js'
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024
 
+/** Scripts and styles only from this origin; ECharts (and a report's own style block) style inline. */
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
 export interface AppOptions {
   engine: Engine
   /** false: no token needed (local demos). */
@@ -49,6 +53,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
       }
     },
   })
+  // Every answer: no content sniffing; HTML (the dashboard, reports) runs only this server's code.
+  app.use('*', async (c, next) => {
+    await next()
+    c.res.headers.set('x-content-type-options', 'nosniff')
+    if (c.res.headers.get('content-type')?.startsWith('text/html'))
+      c.res.headers.set('content-security-policy', CSP)
+  })
   app.onError(handleError)
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`))
 
@@ -74,7 +85,12 @@ export function createApp(options: AppOptions): OpenAPIHono {
         'a valid API token is needed: Authorization: Bearer <token>',
       )
     if (!ALLOWED[role](c.req.method, c.req.path))
-      return errorResponse(c, 403, 'FORBIDDEN', `a ${role} token cannot ${c.req.method} ${c.req.path}`)
+      return errorResponse(
+        c,
+        403,
+        'FORBIDDEN',
+        `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} token cannot ${c.req.method} ${c.req.path}`,
+      )
     return next()
   }
   app.get('/api/health', (c) => c.json({ status: 'ok', org: engine.org.org.name }))

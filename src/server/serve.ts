@@ -28,10 +28,6 @@ export interface Serving {
 /** The built dashboard (npm run build writes it beside the compiled server). */
 export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web')
 
-/** Scripts and styles only from this origin; ECharts sets inline styles on its elements. */
-const CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-
 /** Months of trend the dashboard's pages chart. */
 const TREND_MONTHS = 6
 
@@ -47,11 +43,6 @@ export async function startServer(
     webhooks: secretsFromEnv(engine),
     extend: (app) => {
       if (!existsSync(WEB_ROOT)) return
-      app.use('/*', async (c, next) => {
-        await next()
-        if (c.res.headers.get('content-type')?.startsWith('text/html'))
-          c.res.headers.set('content-security-policy', CSP)
-      })
       app.use('/*', serveStatic({ root: WEB_ROOT }))
     },
   })
