@@ -265,50 +265,63 @@ describe('derived facts', () => {
     // What the histories exercised, so that a generator gone dull fails the test.
     const seen = { deployments: 0, changes: 0, failed: 0, restored: 0, unmatched: 0, extended: 0, whole: 0 }
     await fc.assert(
-      fc.asyncProperty(historyArb, fc.constantFrom(1, 3, 1000, 1000), async (events, batches) => {
-        const runDir = join(dir, `run-${run++}`)
-        mkdirSync(runDir, { recursive: true })
-        writeFileSync(join(runDir, 'engops.yaml'), CONFIG)
-        const engine = await Engine.open({ config: join(runDir, 'engops.yaml'), db: storeFor(runDir) })
-        try {
-          // In one transaction, a few, or one event at a time.
-          const size = Math.max(1, Math.ceil(events.length / batches))
-          for (let start = 0; start < events.length; start += size) {
-            const text = events
-              .slice(start, start + size)
-              .map((event) => JSON.stringify(event))
-              .join('\n')
-            await engine.ingestText(text, `batch-${start}`)
-          }
-          // Every write derived what it marked: nothing is left to derive.
-          expect(await storeRows(runDir, 'select service, "full" from derived_dirty')).toEqual([])
-          const kept = await derivedRows(runDir)
-          seen.extended += engine.derivations.extended
-          seen.whole += engine.derivations.whole
-          await engine.rebuild()
-          expect(await derivedRows(runDir)).toEqual(kept)
-
-          const period = { from: T0, to: T0 + 20 * DAY }
-          for (const scope of [null, ...SERVICES]) {
-            const answer = await engine.dora({
-              from: iso(period.from),
-              to: iso(period.to),
-              ...(scope ? { service: scope } : {}),
-            })
-            const expected = wholeHistoryDora(engine, events, period, scope)
-            expect(answer.summary).toEqual(expected)
-            if (scope === null) {
-              seen.deployments += expected.deploymentFrequency.deployments
-              seen.changes += expected.leadTime.n
-              seen.failed += expected.changeFailureRate.failed
-              seen.restored += expected.failedDeploymentRecoveryTime.n
-              seen.unmatched += expected.dataQuality.incidentsWithUnmatchedCause
+      fc.asyncProperty(
+        historyArb,
+        fc.constantFrom(1, 3, 1000, 1000),
+        fc.boolean(),
+        async (events, batches, deferred) => {
+          const runDir = join(dir, `run-${run++}`)
+          mkdirSync(runDir, { recursive: true })
+          writeFileSync(join(runDir, 'engops.yaml'), CONFIG)
+          // Deferred as a source read defers it, then derived a service (or round) per transaction.
+          const engine = await Engine.open({
+            config: join(runDir, 'engops.yaml'),
+            db: storeFor(runDir),
+            derivationSliceMs: 0,
+          })
+          try {
+            // In one transaction, a few, or one event at a time.
+            const size = Math.max(1, Math.ceil(events.length / batches))
+            const ingest = async () => {
+              for (let start = 0; start < events.length; start += size) {
+                const text = events
+                  .slice(start, start + size)
+                  .map((event) => JSON.stringify(event))
+                  .join('\n')
+                await engine.ingestText(text, `batch-${start}`)
+              }
             }
+            await (deferred ? engine.deferringDerivation(ingest) : ingest())
+            // Every write derived what it marked: nothing is left to derive.
+            expect(await storeRows(runDir, 'select service, "full" from derived_dirty')).toEqual([])
+            const kept = await derivedRows(runDir)
+            seen.extended += engine.derivations.extended
+            seen.whole += engine.derivations.whole
+            await engine.rebuild()
+            expect(await derivedRows(runDir)).toEqual(kept)
+
+            const period = { from: T0, to: T0 + 20 * DAY }
+            for (const scope of [null, ...SERVICES]) {
+              const answer = await engine.dora({
+                from: iso(period.from),
+                to: iso(period.to),
+                ...(scope ? { service: scope } : {}),
+              })
+              const expected = wholeHistoryDora(engine, events, period, scope)
+              expect(answer.summary).toEqual(expected)
+              if (scope === null) {
+                seen.deployments += expected.deploymentFrequency.deployments
+                seen.changes += expected.leadTime.n
+                seen.failed += expected.changeFailureRate.failed
+                seen.restored += expected.failedDeploymentRecoveryTime.n
+                seen.unmatched += expected.dataQuality.incidentsWithUnmatchedCause
+              }
+            }
+          } finally {
+            await engine.close()
           }
-        } finally {
-          await engine.close()
-        }
-      }),
+        },
+      ),
       { numRuns: 40, seed: 20261202 },
     )
     // Both ways of keeping the facts: extended from where they stood, and derived whole.

@@ -70,24 +70,30 @@ export async function staleServices(
 }
 
 /**
- * Brings every out-of-date service up to date inside the writer's transaction, holding the
- * derivation lock (another process deriving the same services waits, then finds nothing stale).
- * A service marked to extend whose history changed underneath is derived whole instead.
+ * Brings out-of-date services up to date inside the writer's transaction, holding the derivation
+ * lock (another process deriving the same services waits, then finds nothing stale). A service
+ * marked to extend whose history changed underneath is derived whole instead. Past `deadline`
+ * (epoch ms) it stops after the service or round at hand and says there is `more`: each service's
+ * facts stand alone, so the rest can follow in transactions of their own, and no transaction keeps
+ * other writers waiting for long.
  */
 export async function deriveStale(
   writer: StoreWriter,
   org: OrgFile,
-): Promise<{ extended: number; whole: number }> {
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ extended: number; whole: number; more: boolean }> {
   await writer.lockDerivation()
   const { extend, whole } = await staleServices(writer, org)
   let extended = 0
   const context = new AppendContext(writer.derived)
-  for (const service of extend) {
+  for (const [i, service] of extend.entries()) {
+    // One service at least: every slice makes progress.
+    if (i > 0 && Date.now() > deadline) return { extended, whole: 0, more: true }
     if (await appendService(writer, org, service, context)) extended++
     else whole.push(service)
   }
-  await deriveServices(writer, org, whole.sort())
-  return { extended, whole: whole.length }
+  const derived = await deriveServices(writer, org, whole.sort(), deadline)
+  return { extended, whole: derived, more: derived < whole.length }
 }
 
 /** `engops rebuild`: every service that is in the org file, deployed or was derived, from its events. */
@@ -105,12 +111,21 @@ export async function deriveEverything(writer: StoreWriter, org: OrgFile): Promi
   return services
 }
 
-async function deriveServices(writer: StoreWriter, org: OrgFile, services: readonly string[]): Promise<void> {
-  if (services.length === 0) return
+/** Derives services whole, a round at a time, until done or past the deadline (one round at least); how many were. */
+async function deriveServices(
+  writer: StoreWriter,
+  org: OrgFile,
+  services: readonly string[],
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<number> {
+  if (services.length === 0) return 0
   const incidents = await writer.listIncidents()
-  for (let start = 0; start < services.length; start += SERVICES_PER_ROUND) {
+  let start = 0
+  while (start < services.length && (start === 0 || Date.now() <= deadline)) {
     await deriveRound(writer, org, services.slice(start, start + SERVICES_PER_ROUND), incidents)
+    start += SERVICES_PER_ROUND
   }
+  return Math.min(start, services.length)
 }
 
 async function deriveRound(

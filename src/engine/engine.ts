@@ -53,6 +53,11 @@ export interface EngineOptions {
   config?: string
   /** Path of the database; default: ENGOPS_DB, else .engops/engops.db beside the config. */
   db?: string
+  /**
+   * How long one transaction of deferred derivation (after a source read) runs before it lets
+   * other writers in, in ms (default 250; 0: a service or round per transaction).
+   */
+  derivationSliceMs?: number
 }
 
 export type { Scope } from '../model/scope.js'
@@ -89,6 +94,9 @@ const MAX_BOARDS = 200
 
 /** Periods whose DORA rows are kept (a dashboard's trends and a report's comparisons ask for a few dozen). */
 const MAX_PERIODS = 40
+
+/** How long one transaction of deferred derivation runs by default before it lets other writers in (ms). */
+const DERIVATION_SLICE_MS = 250
 
 /** How often a question looks whether another process wrote (ms). */
 const VERSION_CHECK_MS = 1000
@@ -156,6 +164,7 @@ export class Engine {
   private constructor(
     readonly config: LoadedConfig,
     readonly store: Store,
+    private readonly derivationSliceMs: number,
   ) {
     this.identities = new IdentityResolver(config.org.people)
   }
@@ -165,7 +174,7 @@ export class Engine {
     const config = loadConfigFile(configFile)
     const dbFile = dbPathFor(configFile, options.db)
     const store = await Store.open(dbFile)
-    return new Engine(config, store)
+    return new Engine(config, store, options.derivationSliceMs ?? DERIVATION_SLICE_MS)
   }
 
   get org(): OrgFile {
@@ -265,9 +274,16 @@ export class Engine {
 
   /** Derives every out-of-date service (after deferred writes, before a question). */
   private async deriveNow(): Promise<void> {
-    const { extend, whole } = await staleServices(this.store, this.org)
-    if (extend.length + whole.length > 0)
-      this.count(await this.store.derive((writer) => deriveStale(writer, this.org)))
+    for (;;) {
+      const { extend, whole } = await staleServices(this.store, this.org)
+      if (extend.length + whole.length === 0) return
+      // Slices of a bounded time, each its own transaction: writers waiting get their turn between.
+      const done = await this.store.derive((writer) =>
+        deriveStale(writer, this.org, Date.now() + this.derivationSliceMs),
+      )
+      this.count(done)
+      if (!done.more) return
+    }
   }
 
   /** Derived facts up to date before a question reads them (once per data version). */

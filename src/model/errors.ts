@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
   | 'STORE'
+  /** The store stayed busy with another writer beyond the wait budget: try again shortly. */
+  | 'BUSY'
   /** A system program a feature needs (Chromium for PDF) is not installed. */
   | 'DEPENDENCY_MISSING'
   /** A report could not be delivered (webhook unreachable or refusing). */

@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   EVENTS_INVALID: 422,
   GIT_FAILED: 500,
   STORE: 500,
+  BUSY: 503,
   DEPENDENCY_MISSING: 501,
   DELIVERY_FAILED: 502,
   SOURCE_FAILED: 502,
@@ -40,8 +41,10 @@ export function errorResponse(
 
 /** The app's error handler: EngopsErrors keep their message; other errors are logged, not shown. */
 export function handleError(error: Error, c: Context) {
-  if (error instanceof EngopsError)
+  if (error instanceof EngopsError) {
+    if (error.code === 'BUSY') c.header('retry-after', '5')
     return errorResponse(c, STATUS[error.code], error.code, error.message, error.details)
+  }
   const status = (error as { status?: number }).status
   if (status === 413) return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', error.message)
   if (typeof status === 'number' && status >= 400 && status < 500)

@@ -56,6 +56,9 @@ export async function openDialect(location: string): Promise<OpenedDialect> {
   return { dialect: await postgresDialect(location), engine: 'postgres', ...(schema ? { schema } : {}) }
 }
 
+/** How long a write waits for another writer before giving up (ms). */
+export const BUSY_BUDGET_MS = 20_000
+
 function sqliteDialect(file: string): Dialect {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   try {
@@ -63,7 +66,9 @@ function sqliteDialect(file: string): Dialect {
     sqlite.pragma('journal_mode = WAL')
     // FULL: a committed ingest survives a power cut (WAL fsync per transaction; transactions are batches).
     sqlite.pragma('synchronous = FULL')
-    sqlite.pragma('busy_timeout = 5000')
+    // Writers take turns: a write waits this long for another process's transaction (each is a
+    // bounded batch, well under a second) before it gives up with a BUSY error.
+    sqlite.pragma(`busy_timeout = ${BUSY_BUDGET_MS}`)
     return new SqliteDialect({ database: sqlite })
   } catch (error) {
     throw new EngopsError('STORE', `cannot open the store at ${file}: ${(error as Error).message}`)

@@ -5,7 +5,7 @@
  */
 import { Kysely, Migrator, sql } from 'kysely'
 import { EngopsError } from '../model/errors.js'
-import { type DatabaseKind, openDialect, shownLocation } from './dialect.js'
+import { BUSY_BUDGET_MS, type DatabaseKind, openDialect, shownLocation } from './dialect.js'
 import { migrationProvider } from './migrations.js'
 import { StoreReader } from './reader.js'
 import { type Database, DERIVED_TABLES, TABLES } from './schema.js'
@@ -63,7 +63,7 @@ export class Store extends StoreReader {
    * moves with it, last (its row lock is held only from there to the commit).
    */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute(async (trx) => {
+    return this.transaction(async (trx) => {
       const result = await work(new StoreWriter(trx, this.engine))
       await trx
         .updateTable('data_version')
@@ -79,7 +79,36 @@ export class Store extends StoreReader {
    * so the data version stays (other processes' loaded rows are still right).
    */
   async derive<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => work(new StoreWriter(trx, this.engine)))
+    return this.transaction((trx) => work(new StoreWriter(trx, this.engine)))
+  }
+
+  /**
+   * A write transaction. On SQLite it takes the write lock at its start (BEGIN IMMEDIATE): a
+   * transaction that read first and wrote later would fail at once, without waiting, when another
+   * process wrote in between. A store busy beyond the wait budget is a BUSY error, never an internal one.
+   */
+  private async transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      if (this.engine === 'postgres') return await this.kysely.transaction().execute(work)
+      return await this.kysely.connection().execute(async (connection) => {
+        await sql`begin immediate`.execute(connection)
+        try {
+          const result = await work(connection)
+          await sql`commit`.execute(connection)
+          return result
+        } catch (error) {
+          await sql`rollback`.execute(connection)
+          throw error
+        }
+      })
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY')
+        throw new EngopsError(
+          'BUSY',
+          `the store is busy with another writer (waited ${BUSY_BUDGET_MS / 1000} s): nothing was written, try again`,
+        )
+      throw error
+    }
   }
 
   /** Moves with every committed write, whichever process made it. */

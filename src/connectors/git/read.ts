@@ -116,15 +116,21 @@ export async function* walkCommits(
     const parser = new GitLogParser()
     const log = streamLog(cwd, stdin, skip, withDiffs, parser)
     let outcome: StreamOutcome | undefined
-    for (;;) {
-      const next = await log.next()
-      if (next.done) {
-        outcome = next.value
-        break
+    try {
+      for (;;) {
+        const next = await log.next()
+        if (next.done) {
+          outcome = next.value
+          break
+        }
+        const commits = withDiffs ? next.value : next.value.map(withoutLines)
+        pending.push(...commits)
+        if (pending.length >= WRITE_BATCH) yield take()
       }
-      const commits = withDiffs ? next.value : next.value.map(withoutLines)
-      pending.push(...commits)
-      if (pending.length >= WRITE_BATCH) yield take()
+    } finally {
+      // A consumer that stops early (a failed write) ends the log too, so git is not left running
+      // (blocked on a full pipe, keeping the process alive).
+      if (outcome === undefined) await log.return({ ok: false, stderr: '' })
     }
     if (outcome.ok) {
       const rest = parser.end()
