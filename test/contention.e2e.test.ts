@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { BIN, cliEnv, storeRows, tempDir } from './helpers.js'
+import { BIN, cliEnv, MINIMAL_CONFIG, storeRows, tempDir } from './helpers.js'
 
 const SECRET = 'contention-secret'
 const COMMITS = 6000
@@ -19,17 +19,10 @@ const children: ChildProcess[] = []
 
 beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
+  // The minimal organization, and a service for the big repository.
   writeFileSync(
     join(dir, 'engops.yaml'),
-    `org: { name: Acme, timezone: UTC }
-people:
-  - { id: ana, name: Ana Lima, emails: [ana@example.com], team: web }
-teams:
-  - { id: web, name: Web, type: stream-aligned }
-services:
-  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
-  - { id: big, owner: web, tier: 2, repositories: [big] }
-`,
+    `${MINIMAL_CONFIG}  - { id: big, owner: web, tier: 2, repositories: [big] }\n`,
   )
 })
 afterEach(() => {
