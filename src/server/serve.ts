@@ -4,7 +4,7 @@
  * create` work as well.
  */
 
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +31,12 @@ export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web
 /** Months of trend the dashboard's pages chart. */
 const TREND_MONTHS = 6
 
+/** The dashboard's page with the org's time zone in a meta tag (the name escaped for HTML). */
+function pageWithTimeZone(page: string, timeZone: string): string {
+  const escaped = timeZone.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+  return page.replace('</head>', `<meta name="engops-timezone" content="${escaped}" />\n</head>`)
+}
+
 export async function startServer(
   engine: Engine,
   options: { port: number; host: string; auth: boolean },
@@ -43,6 +49,13 @@ export async function startServer(
     webhooks: secretsFromEnv(engine),
     extend: (app) => {
       if (!existsSync(WEB_ROOT)) return
+      // The page names the org's time zone, so the overview can ask for its period's KPIs at
+      // once, beside /api/org, instead of after it.
+      const page = pageWithTimeZone(
+        readFileSync(join(WEB_ROOT, 'index.html'), 'utf8'),
+        engine.org.org.timezone,
+      )
+      for (const path of ['/', '/index.html']) app.get(path, (c) => c.html(page))
       app.use('/*', serveStatic({ root: WEB_ROOT }))
     },
   })
