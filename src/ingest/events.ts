@@ -36,7 +36,11 @@ function keepLast<T>(rows: T[], identity: (row: T) => string): number {
     } else kept[index] = row
   }
   const dropped = rows.length - kept.length
-  rows.splice(0, rows.length, ...kept)
+  // In place, element by element: spreading a batch of 200k events into splice overflows the stack.
+  rows.length = kept.length
+  kept.forEach((row, i) => {
+    rows[i] = row
+  })
   return dropped
 }
 
