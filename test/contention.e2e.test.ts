@@ -119,6 +119,13 @@ test('a long ingest, API writes and signed webhooks at once: each accepted write
 
   expect(await ingested, ingestOutput).toBe(0)
   expect(statuses.filter((status) => status >= 500)).toEqual([])
+  // Deliveries answered 202 were spooled: they are stored once the server has drained them.
+  for (let waited = 0; ; waited += 100) {
+    const metrics = await (await fetch(`${url}/metrics`)).text()
+    if (/^engops_webhook_spool_depth 0$/m.test(metrics)) break
+    if (waited > 60_000) throw new Error('the spool did not drain')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   // Many writes met the ingest: the test saw contention, not a quiet store.
   expect(apiWrites).toBeGreaterThan(10)
   const count = async (where: string) =>

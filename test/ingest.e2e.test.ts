@@ -126,6 +126,28 @@ describe('engops ingest events', () => {
     expect(dora.deploymentFrequency.deployments).toBe(3)
   })
 
+  test('a large file is validated whole, then written in slices of 5,000 events (one transaction each)', async () => {
+    const minute = (n: number) => new Date(Date.parse('2025-03-01T00:00:00Z') + n * 60_000).toISOString()
+    const events = Array.from({ length: 12_001 }, (_, n) =>
+      deployment(`big-${n}`, { startedAt: minute(n), finishedAt: minute(n), sha: `s${n}` }),
+    )
+    // A bad event at the very end: nothing of the 12,000 before it is stored.
+    ndjson(join(dir, 'big.ndjson'), [...events.slice(0, -1), { ...events.at(-1), result: 'maybe' }])
+    const refused = engops(['ingest', 'events', 'big.ndjson'], dir)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('big.ndjson:12001: result:')
+    expect(await storeRows(dir, 'select count(*) as n from deployments')).toEqual([{ n: 0 }])
+    const version = async () => Number((await storeRows(dir, 'select version from data_version'))[0]?.version)
+    const before = await version()
+    ndjson(join(dir, 'big.ndjson'), events)
+    expect(engops(['ingest', 'events', 'big.ndjson'], dir).stdout).toBe(
+      'stored 12,001 deployments, 0 incidents, 0 pull requests, 0 commits from 1 file\n',
+    )
+    expect(await storeRows(dir, 'select count(*) as n from deployments')).toEqual([{ n: 12_001 }])
+    // The data version moves once per committed write transaction: three slices.
+    expect((await version()) - before).toBe(3)
+  }, 60_000)
+
   test('a file with one bad line stores nothing and names the line and field', async () => {
     ndjson(join(dir, 'good.ndjson'), [deployment('ok-1')])
     const lines = [

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Engine } from '../src/engine/engine.js'
 import { createToken } from '../src/engine/tokens.js'
 import { createApp, EVENTS_BODY_LIMIT } from '../src/server/app.js'
+import { WebhookIntake } from '../src/server/webhook-intake.js'
 import { BIN, cliEnv, engops, storeFor, tempDir } from './helpers.js'
 
 /** The package's index: one entry per event with its example payloads. */
@@ -52,6 +53,7 @@ beforeAll(async () => {
       pagerduty: ['old-pd', 'new-pd'],
       opsgenie: ['og-token'],
     },
+    intake: new WebhookIntake(engine, { dir: join(root, 'spool') }),
   })
 })
 afterAll(async () => {
@@ -422,8 +424,14 @@ describe('Prometheus and OpenAPI', () => {
       '# HELP engops_kpi_value Value of an engops KPI over the trailing 30 days, in the unit of its unit label.',
       '# TYPE engops_kpi_value gauge',
     ])
-    for (const line of lines.filter((l) => !l.startsWith('#')))
+    const samples = lines.filter((l) => !l.startsWith('#'))
+    for (const line of samples.filter((l) => l.startsWith('engops_kpi_')))
       expect(line).toMatch(/^engops_kpi_(value|status)\{(\w+="(?:[^"\\]|\\.)*",?)+\} -?[\d.e+-]+$/)
+    // And the webhook spool's gauges, nothing else.
+    expect(samples.filter((l) => !l.startsWith('engops_kpi_'))).toEqual([
+      'engops_webhook_spool_depth 0',
+      'engops_webhook_spool_set_aside 0',
+    ])
   })
 
   test('the OpenAPI document lists the API', async () => {

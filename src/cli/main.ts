@@ -80,7 +80,7 @@ export function buildProgram(): Command {
   const ingest = program
     .command('ingest')
     .description(
-      'load git history or event files into the store (each batch one transaction; a rerun stores nothing twice)',
+      'load git history or event files into the store (validated before anything is stored; a rerun stores nothing twice)',
     )
 
   ingest

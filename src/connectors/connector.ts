@@ -1,6 +1,6 @@
 /**
  * The one plug-in point for sources. A connector translates one product's data into engops events
- * and nothing else: it never writes the store (the engine does, one transaction per batch). It may
+ * and nothing else: it never writes the store (the engine does, batch by batch). It may
  * declare the options of its `sources:` entry (a zod schema that `engops validate` and
  * `engops schema` use), a `read` that pulls events from the product (its API, a clone, files)
  * with a cursor it can resume from, and a `webhook` part (verify, delivery id, map). The registry
@@ -49,7 +49,7 @@ export interface WebhookPart {
 
 /**
  * One batch of a sync: events of one stream (a repository's pull requests, …) and its new cursor,
- * validated and stored in one transaction.
+ * validated whole, then stored (in transactions of at most 5,000 events, the cursor with the last).
  */
 export interface SyncBatch {
   stream: string
@@ -57,7 +57,7 @@ export interface SyncBatch {
   events?: Record<string, unknown>[]
   /** Or records read from files, named by their file and line when invalid. */
   records?: readonly RawRecord[]
-  /** Stored with the batch's events in one transaction; null leaves the stream's cursor as it was. */
+  /** Stored with the batch's last events; null leaves the stream's cursor as it was. */
   cursor: string | null
   /** What the user should know of this batch (commits stored without line counts, …). */
   notes?: string[]

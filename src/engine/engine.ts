@@ -1,6 +1,6 @@
 /**
  * The programmatic API: the one entry point the CLI (and later the server and reports) use.
- * It opens the org file and the store, runs ingests in single transactions, and answers metric
+ * It opens the org file and the store, runs ingests in bounded transactions, and answers metric
  * questions by loading the rows they need and calling the pure functions in metrics/.
  */
 import { resolve } from 'node:path'
@@ -8,7 +8,14 @@ import { CONFIG_FILE_NAME, type LoadedConfig, loadConfigFile } from '../config/l
 import type { Headers, Json, OrgView, SyncBatch } from '../connectors/connector.js'
 import { DEFAULT_EVENT_SOURCE } from '../connectors/files/index.js'
 import { CONNECTORS, connectorOf } from '../connectors/registry.js'
-import { type EventBatch, type EventIngestSummary, toRecords, writeEventBatch } from '../ingest/events.js'
+import {
+  combineSummaries,
+  type EventBatch,
+  type EventIngestSummary,
+  sliceEventBatch,
+  toRecords,
+  writeEventBatch,
+} from '../ingest/events.js'
 import { type BenchmarkProfile, benchmarkProfile, type TierBand, tierBandsOf } from '../metrics/benchmarks.js'
 import type { Period } from '../metrics/calendar.js'
 import { computeDora, type DoraDetails, type DoraSummary } from '../metrics/dora.js'
@@ -45,7 +52,7 @@ import {
   type ScoreboardData,
   scopeInput,
 } from './scoreboard-data.js'
-import { dbPathFor } from './store-location.js'
+import { dbPathFor, spoolDirFor } from './store-location.js'
 import { createToken, type TokenRole, verifyToken } from './tokens.js'
 
 export interface EngineOptions {
@@ -98,6 +105,12 @@ const MAX_PERIODS = 40
 /** How long one transaction of deferred derivation runs by default before it lets other writers in (ms). */
 const DERIVATION_SLICE_MS = 250
 
+/**
+ * Events written per transaction: an event file, an API body or a connector's page of any size
+ * holds the store for a fraction of a second at a time (5,000 pull requests: about 0.2 s).
+ */
+const WRITE_SLICE_EVENTS = 5_000
+
 /** How often a question looks whether another process wrote (ms). */
 const VERSION_CHECK_MS = 1000
 
@@ -130,10 +143,13 @@ export class Engine {
   private readonly boards = new Map<string, Promise<Scoreboard>>()
 
   /** One transaction of new data; loaded rows are forgotten before and after it. */
-  private async writeData<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+  private async writeData<T>(
+    work: (writer: StoreWriter) => Promise<T>,
+    options: { busyBudgetMs?: number } = {},
+  ): Promise<T> {
     this.invalidate()
     try {
-      return await this.store.write(work)
+      return await this.store.write(work, options)
     } finally {
       this.invalidate()
       // Everything is read afresh after this: the next look at the version starts from there.
@@ -164,6 +180,8 @@ export class Engine {
   private constructor(
     readonly config: LoadedConfig,
     readonly store: Store,
+    /** Where the webhook spool of a server on this store keeps deliveries while the store is busy. */
+    readonly spoolDir: string,
     private readonly derivationSliceMs: number,
   ) {
     this.identities = new IdentityResolver(config.org.people)
@@ -174,7 +192,12 @@ export class Engine {
     const config = loadConfigFile(configFile)
     const dbFile = dbPathFor(configFile, options.db)
     const store = await Store.open(dbFile)
-    return new Engine(config, store, options.derivationSliceMs ?? DERIVATION_SLICE_MS)
+    return new Engine(
+      config,
+      store,
+      spoolDirFor(configFile, dbFile),
+      options.derivationSliceMs ?? DERIVATION_SLICE_MS,
+    )
   }
 
   get org(): OrgFile {
@@ -206,48 +229,83 @@ export class Engine {
     await this.store.close()
   }
 
-  /** Event files through the files connector: all read and validated, then stored in one transaction. */
+  /** Event files through the files connector: all read and validated, then stored in slices. */
   ingestEvents(files: readonly string[], source = DEFAULT_EVENT_SOURCE): Promise<IngestSummary> {
     return ingestSource(this, filesSource(files, source), { since: 0, baseDir: process.cwd() })
   }
 
   /** Events given as text (NDJSON or JSON) rather than files, e.g. a check-in from the CLI. */
-  async ingestText(text: string, name: string, source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
-    const batch = toRecords(parseEventText(text, name), source)
-    return this.writeData((writer) => this.storeEvents(writer, batch))
+  ingestText(text: string, name: string, source = DEFAULT_EVENT_SOURCE): Promise<EventIngestSummary> {
+    return this.writeEvents(toRecords(parseEventText(text, name), source))
   }
 
   /**
    * One batch a connector read: validated like any event file (its records by file and line, its
-   * events by source, stream and position) and written in one transaction with the stream's new
-   * cursor, if it moved. Events that name no source are stored under the connector's kind.
+   * events by source, stream and position), then written with the stream's new cursor, if it moved.
+   * Events that name no source are stored under the connector's kind.
    */
-  async writeBatch(source: { id: string; kind: string }, batch: SyncBatch): Promise<EventIngestSummary> {
+  writeBatch(source: { id: string; kind: string }, batch: SyncBatch): Promise<EventIngestSummary> {
     const name = `${source.id} (${batch.stream})`
     const raw = batch.records ?? (batch.events ?? []).map((value, i) => ({ file: name, line: i + 1, value }))
     const records = toRecords(validateEvents(raw), source.kind)
-    return this.writeData(async (writer) => {
-      const summary = await this.storeEvents(writer, records)
+    return this.writeEvents(records, async (writer) => {
       if (batch.cursor !== null) await writer.setSyncCursor(source.id, batch.stream, batch.cursor, Date.now())
-      return summary
     })
   }
 
   /**
-   * Events written in the writer's transaction, with the derived facts they change: the services
-   * they touch are marked, and derived again in the same transaction unless a bulk read defers it.
+   * A validated batch, written in slices of at most WRITE_SLICE_EVENTS events, each its own
+   * transaction: no writer holds the store for long, and whatever else writes (a webhook, another
+   * process) gets its turn between slices. The batch was validated whole first, so a bad event
+   * stores nothing; `last` (a stream's cursor, a delivery id) commits with the last slice, so an
+   * interrupted write is read again and stored by identity, unchanged. Derived afterwards.
+   */
+  private async writeEvents(
+    batch: EventBatch,
+    last?: (writer: StoreWriter) => Promise<void>,
+    options: { busyBudgetMs?: number } = {},
+  ): Promise<EventIngestSummary> {
+    const slices = sliceEventBatch(batch, WRITE_SLICE_EVENTS)
+    const summaries: EventIngestSummary[] = []
+    for (const [i, slice] of slices.entries())
+      summaries.push(
+        await this.writeData(async (writer) => {
+          const summary = await this.storeEvents(writer, slice)
+          if (i === slices.length - 1) await last?.(writer)
+          return summary
+        }, options),
+      )
+    await this.deriveAfterWrite()
+    return combineSummaries(summaries)
+  }
+
+  /**
+   * Events written in the writer's transaction, the services they change marked for derivation.
+   * What the batch changes is judged against the store before it is written, holding the
+   * derivation lock until the commit: no other process derives in between (on PostgreSQL), so the
+   * judgement still holds when these marks are derived.
    */
   private async storeEvents(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
-    // What the batch changes is judged against the store before it is written, holding the
-    // derivation lock until the commit: no other process derives in between (on PostgreSQL), so
-    // the judgement still holds when these marks are derived.
     await writer.lockDerivation()
     const marks = await marksFor(writer, this.org, batch)
     const summary = await writeEventBatch(writer, batch)
     await writer.markDirty(marks.extend, false)
     await writer.markDirty(marks.whole, true)
-    if (this.deferred === 0) this.count(await deriveStale(writer, this.org))
     return summary
+  }
+
+  /**
+   * The facts a write changed, derived in slices of their own once it committed (unless a bulk
+   * read defers it). A busy store leaves them marked: the write stands, and the next question
+   * derives them.
+   */
+  private async deriveAfterWrite(): Promise<void> {
+    if (this.deferred > 0) return
+    try {
+      await this.deriveNow()
+    } catch (error) {
+      if (!(error instanceof EngopsError && error.code === 'BUSY')) throw error
+    }
   }
 
   /**
@@ -355,16 +413,16 @@ export class Engine {
   }
 
   /**
-   * One webhook delivery: verified by its connector, mapped, validated like any event file and
-   * written in one transaction with the delivery's id, so a redelivery is recognised and changes
-   * nothing. Events are stored under the connector's kind as their source, whichever way they came.
+   * A webhook delivery let in: a valid signature or token, a JSON object, its events mapped and
+   * validated (a bad one is an EVENTS_INVALID error). Nothing is stored yet: `storeDelivery` does,
+   * or the server's spool keeps it while the store is busy.
    */
-  async receiveWebhook(
+  async acceptWebhook(
     kind: string,
     secrets: readonly string[],
     body: string,
     headers: Headers,
-  ): Promise<WebhookResult> {
+  ): Promise<WebhookVerdict> {
     const webhook = connectorOf(kind)?.webhook
     if (!webhook) throw new EngopsError('NOT_FOUND', `no connector receives "${kind}" webhooks`)
     if (!webhook.verify(secrets, body, headers)) return { status: 'bad-signature' }
@@ -374,15 +432,27 @@ export class Engine {
     const delivery = webhook.deliveryId(payload, body, headers)
     if (mapped.events.length === 0)
       return { status: 'ignored', delivery, why: mapped.ignored ?? 'nothing to store' }
-    if (await this.store.hasDelivery(kind, delivery))
-      return { status: 'stored', delivery, duplicate: true, stored: 0 }
-    const raw = mapped.events.map((value, i) => ({ file: `${kind} webhook`, line: i + 1, value }))
-    const batch = toRecords(validateEvents(raw), kind)
-    await this.writeData(async (writer) => {
-      await this.storeEvents(writer, batch)
-      await writer.recordDelivery(kind, delivery, Date.now(), mapped.events.length)
-    })
-    return { status: 'stored', delivery, duplicate: false, stored: mapped.events.length }
+    const accepted = { kind, delivery, events: mapped.events }
+    deliveryBatch(accepted)
+    return { status: 'accepted', accepted }
+  }
+
+  /**
+   * An accepted delivery's events, written with its id (so a redelivery, or a spooled copy stored
+   * twice, is recognised and changes nothing) under the connector's kind as their source.
+   */
+  async storeDelivery(
+    accepted: AcceptedDelivery,
+    options: { busyBudgetMs?: number } = {},
+  ): Promise<{ duplicate: boolean; stored: number }> {
+    const { kind, delivery, events } = accepted
+    if (await this.store.hasDelivery(kind, delivery)) return { duplicate: true, stored: 0 }
+    await this.writeEvents(
+      deliveryBatch(accepted),
+      (writer) => writer.recordDelivery(kind, delivery, Date.now(), events.length),
+      options,
+    )
+    return { duplicate: false, stored: events.length }
   }
 
   resolveScope(query: { team?: string; service?: string }): Scope {
@@ -606,11 +676,24 @@ export class Engine {
   }
 }
 
-export type WebhookResult =
+/** A webhook delivery with a valid signature, mapped to events that passed validation. */
+export interface AcceptedDelivery {
+  kind: string
+  delivery: string
+  events: readonly Json[]
+}
+
+export type WebhookVerdict =
   | { status: 'bad-signature' }
   | { status: 'bad-body' }
   | { status: 'ignored'; delivery: string; why: string }
-  | { status: 'stored'; delivery: string; duplicate: boolean; stored: number }
+  | { status: 'accepted'; accepted: AcceptedDelivery }
+
+/** A delivery's events validated, stored under the connector's kind as their source. */
+function deliveryBatch({ kind, events }: AcceptedDelivery): EventBatch {
+  const raw = events.map((value, i) => ({ file: `${kind} webhook`, line: i + 1, value }))
+  return toRecords(validateEvents(raw), kind)
+}
 
 /**
  * The promise kept under `key`, made by `load` when there is none: concurrent askers share one

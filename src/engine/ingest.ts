@@ -1,6 +1,6 @@
 /**
  * Runs one source through its connector: every batch the connector reads is validated and
- * written in one transaction with its stream's cursor. `engops sync` runs the configured
+ * written with its stream's cursor (`Engine.writeBatch`). `engops sync` runs the configured
  * sources this way, and the ingest commands run ad-hoc ones (`ingest git` is a git source, `ingest
  * events` a files source), so each source is read by one piece of code whichever command asks.
  */

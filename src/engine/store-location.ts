@@ -3,7 +3,7 @@
  * (the gates that need data skip without it).
  */
 import { dirname, join, resolve } from 'node:path'
-import { storeExists } from '../store/dialect.js'
+import { isPostgresUrl, storeExists } from '../store/dialect.js'
 import { Store } from '../store/store.js'
 
 /**
@@ -32,4 +32,14 @@ export async function hasDataFor(configFile: string, db?: string): Promise<boole
 
 export function defaultDbPath(configFile: string): string {
   return join(dirname(resolve(configFile)), '.engops', 'engops.db')
+}
+
+/**
+ * The webhook spool of a store: beside a SQLite file (`engops.db.spool/`), so it follows the file;
+ * for PostgreSQL (or an in-memory store), in `.engops/webhook-spool/` beside the org file.
+ */
+export function spoolDirFor(configFile: string, location: string): string {
+  if (isPostgresUrl(location) || location === ':memory:')
+    return join(dirname(resolve(configFile)), '.engops', 'webhook-spool')
+  return `${resolve(location)}.spool`
 }

@@ -1,8 +1,8 @@
 /**
  * `engops sync`: every configured source (or one) through its connector. Each batch the connector
- * reads is validated and written in one transaction with its stream's cursor; a source that fails
- * (a refused token, an unknown repository, data the event schemas reject) stops with a message
- * naming it, nothing of its failed batch stored, and the other sources go on.
+ * reads is validated whole and written with its stream's cursor; a source that fails (a refused
+ * token, an unknown repository, data the event schemas reject) stops with a message naming it,
+ * nothing of its failed batch stored, and the other sources go on.
  */
 import { dirname } from 'node:path'
 import { orgDate, parseBoundary } from '../metrics/calendar.js'

@@ -101,18 +101,20 @@ function recordKey(event: RecordEvent): { id: string; at: number; scope: string 
   }
 }
 
+const emptyBatch = (): EventBatch => ({
+  deployments: [],
+  incidents: [],
+  pullRequests: [],
+  commits: [],
+  commitFiles: [],
+  releases: [],
+  records: [],
+  repeated: 0,
+})
+
 /** `defaultSource`: the source of events that name none. */
 export function toRecords(parsed: readonly ParsedEvent[], defaultSource: string): EventBatch {
-  const batch: EventBatch = {
-    deployments: [],
-    incidents: [],
-    pullRequests: [],
-    commits: [],
-    commitFiles: [],
-    releases: [],
-    records: [],
-    repeated: 0,
-  }
+  const batch = emptyBatch()
   for (const { event, extra } of parsed) {
     const source = event.source ?? defaultSource
     switch (event.type) {
@@ -226,6 +228,46 @@ export function toRecords(parsed: readonly ParsedEvent[], defaultSource: string)
   return withoutRepeats(batch)
 }
 
+/** The parts of a batch in the order they are written: commits before the files they touched. */
+export const BATCH_PARTS = [
+  'deployments',
+  'incidents',
+  'pullRequests',
+  'commits',
+  'commitFiles',
+  'releases',
+  'records',
+] as const satisfies readonly (keyof EventBatch)[]
+
+/** How many events a batch holds. */
+export const batchSize = (batch: EventBatch): number =>
+  BATCH_PARTS.reduce((n, part) => n + batch[part].length, 0)
+
+/**
+ * A validated batch cut into consecutive slices of at most `size` events, each written in a
+ * transaction of its own so that no writer holds the store for long. The parts keep their order
+ * (a commit lands no later than its files); the count of repeats goes with the first slice.
+ */
+export function sliceEventBatch(batch: EventBatch, size: number): EventBatch[] {
+  const slices = [{ ...emptyBatch(), repeated: batch.repeated }]
+  let room = size
+  for (const part of BATCH_PARTS) {
+    const rows: readonly unknown[] = batch[part]
+    for (let at = 0; at < rows.length; ) {
+      if (room === 0) {
+        slices.push(emptyBatch())
+        room = size
+      }
+      const taken = rows.slice(at, at + room)
+      const slice = slices[slices.length - 1] as EventBatch
+      ;(slice[part] as unknown[]).push(...taken)
+      at += taken.length
+      room -= taken.length
+    }
+  }
+  return slices
+}
+
 export interface EventIngestSummary {
   deployments: number
   incidents: number
@@ -233,8 +275,48 @@ export interface EventIngestSummary {
   commits: number
   /** Events of the other families, by type. */
   other: Record<string, number>
+  /** Events that repeated an earlier one of the same call (the last of each was kept). */
+  repeated: number
+  /** Deployments another source had reported already (not stored again). */
+  reportedElsewhere: number
   /** What was not stored as given, and why (repeats, the same deployment from another source). */
   notes: string[]
+}
+
+function notesOf(repeated: number, reportedElsewhere: number): string[] {
+  const notes: string[] = []
+  if (repeated > 0)
+    notes.push(
+      `${repeated} event${repeated === 1 ? '' : 's'} repeated an earlier one of the same identity: the last of each was kept`,
+    )
+  if (reportedElsewhere > 0)
+    notes.push(
+      `${reportedElsewhere} deployment${reportedElsewhere === 1 ? '' : 's'} already reported by another source (same service, environment, sha and finish time): not stored again`,
+    )
+  return notes
+}
+
+/** One summary of the slices of a batch, as if it had been written at once. */
+export function combineSummaries(summaries: readonly EventIngestSummary[]): EventIngestSummary {
+  const total = {
+    deployments: 0,
+    incidents: 0,
+    pullRequests: 0,
+    commits: 0,
+    other: {} as Record<string, number>,
+    repeated: 0,
+    reportedElsewhere: 0,
+  }
+  for (const s of summaries) {
+    total.deployments += s.deployments
+    total.incidents += s.incidents
+    total.pullRequests += s.pullRequests
+    total.commits += s.commits
+    total.repeated += s.repeated
+    total.reportedElsewhere += s.reportedElsewhere
+    for (const [type, n] of Object.entries(s.other)) total.other[type] = (total.other[type] ?? 0) + n
+  }
+  return { ...total, notes: notesOf(total.repeated, total.reportedElsewhere) }
 }
 
 /**
@@ -270,18 +352,9 @@ async function reportedElsewhere(
 }
 
 export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): Promise<EventIngestSummary> {
-  const notes: string[] = []
-  if (batch.repeated > 0)
-    notes.push(
-      `${batch.repeated} event${batch.repeated === 1 ? '' : 's'} repeated an earlier one of the same identity: the last of each was kept`,
-    )
   const elsewhere = await reportedElsewhere(writer, batch.deployments)
-  if (elsewhere.size > 0) {
+  if (elsewhere.size > 0)
     batch = { ...batch, deployments: batch.deployments.filter((d) => !elsewhere.has(d)) }
-    notes.push(
-      `${elsewhere.size} deployment${elsewhere.size === 1 ? '' : 's'} already reported by another source (same service, environment, sha and finish time): not stored again`,
-    )
-  }
   await writer.upsertDeployments(batch.deployments)
   await writer.upsertIncidents(batch.incidents)
   await writer.upsertPullRequests(batch.pullRequests)
@@ -300,7 +373,9 @@ export async function writeEventBatch(writer: StoreWriter, batch: EventBatch): P
   for (const record of batch.records) other[record.type] = (other[record.type] ?? 0) + 1
   return {
     other,
-    notes,
+    repeated: batch.repeated,
+    reportedElsewhere: elsewhere.size,
+    notes: notesOf(batch.repeated, elsewhere.size),
     deployments: batch.deployments.length,
     incidents: batch.incidents.length,
     pullRequests: batch.pullRequests.length,

@@ -12,7 +12,8 @@ import { decodeEventBytes } from '../model/event-text.js'
 import { registerApi } from './api.js'
 import { answerCache } from './cache.js'
 import { envelope, errorResponse, handleError } from './errors.js'
-import { cachedExposition } from './prometheus.js'
+import { cachedExposition, spoolExposition } from './prometheus.js'
+import type { WebhookIntake } from './webhook-intake.js'
 import { registerWebhooks, type WebhookSecrets } from './webhooks.js'
 
 /** Largest request bodies accepted: events in bulk, and one webhook delivery. */
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** A token valid for this process only (the one `engops serve` prints), kept as a hash. */
   sessionToken?: { id: string; hash: string; role: TokenRole }
   webhooks: WebhookSecrets
+  /** Where accepted webhook deliveries go: the store, or the spool while it is busy. */
+  intake: WebhookIntake
   /** Extra routes (the dashboard's static files) registered after the API. */
   extend?: (app: OpenAPIHono) => void
 }
@@ -119,10 +122,12 @@ export function createApp(options: AppOptions): OpenAPIHono {
     return c.json(summary, 200)
   })
   registerApi(app, engine)
-  registerWebhooks(app, engine, options.webhooks)
+  registerWebhooks(app, engine, options.webhooks, options.intake)
   const metrics = cachedExposition(engine)
   app.get('/metrics', async (c) =>
-    c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    c.text((await metrics()) + spoolExposition(options.intake), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
   )
   options.extend?.(app)
   return app

@@ -2,9 +2,11 @@
  * `/metrics`: the KPIs of the organization, each team and each service over the trailing 30 days
  * in the Prometheus text exposition format (0.0.4), so Grafana can chart engops next to
  * everything else. Values are in the KPI's base unit (seconds, fractions); the status is a gauge
- * (0 green, 1 yellow, 2 red; absent without data). Computed at most once a minute.
+ * (0 green, 1 yellow, 2 red; absent without data). Computed at most once a minute; the webhook
+ * spool's depth is read at every scrape.
  */
 import type { Engine, KpiResult } from '../engine/engine.js'
+import type { WebhookIntake } from './webhook-intake.js'
 
 const STATUS: Record<string, number> = { green: 0, yellow: 1, red: 2 }
 
@@ -71,4 +73,17 @@ export function cachedExposition(engine: Engine, ttlMs = 60_000): () => Promise<
     }
     return cached.text
   }
+}
+
+/** The webhook spool's gauges, read at every scrape (not cached: a growing spool is news). */
+export function spoolExposition(intake: WebhookIntake): string {
+  return [
+    '# HELP engops_webhook_spool_depth Webhook deliveries accepted and waiting in the spool for the store.',
+    '# TYPE engops_webhook_spool_depth gauge',
+    `engops_webhook_spool_depth ${intake.spool.depth()}`,
+    '# HELP engops_webhook_spool_set_aside Spooled webhook deliveries the store refused, set aside for a person to look at.',
+    '# TYPE engops_webhook_spool_set_aside gauge',
+    `engops_webhook_spool_set_aside ${intake.spool.setAsideCount()}`,
+    '',
+  ].join('\n')
 }

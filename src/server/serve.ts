@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine.js'
 import { mintToken } from '../engine/tokens.js'
 import { monthsBefore } from '../report/periods.js'
 import { createApp } from './app.js'
+import { WebhookIntake } from './webhook-intake.js'
 import { secretsFromEnv } from './webhooks.js'
 
 export interface Serving {
@@ -42,11 +43,13 @@ export async function startServer(
   options: { port: number; host: string; auth: boolean },
 ): Promise<Serving> {
   const session = options.auth ? mintToken() : null
+  const intake = new WebhookIntake(engine, { dir: engine.spoolDir })
   const app = createApp({
     engine,
     auth: options.auth,
     sessionToken: session ? { id: session.id, hash: session.hash, role: 'admin' } : undefined,
     webhooks: secretsFromEnv(engine),
+    intake,
     extend: (app) => {
       if (!existsSync(WEB_ROOT)) return
       // The page names the org's time zone, so the overview can ask for its period's KPIs at
@@ -59,9 +62,12 @@ export async function startServer(
       app.use('/*', serveStatic({ root: WEB_ROOT }))
     },
   })
+  // Deliveries an earlier process spooled are stored first, in order, before anything new.
+  const drained = intake.drain()
   // Load the data and compute what the overview shows first (the last 30 days and the monthly
   // trends, which the engine keeps until the data changes) before the first visitor asks.
   const warm = (async () => {
+    await drained
     await engine.kpis({})
     const iso = (at: number) => new Date(at).toISOString()
     for (const month of monthsBefore(Date.now(), TREND_MONTHS, engine.org.org.timezone))
@@ -77,6 +83,9 @@ export async function startServer(
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     token: session?.token ?? null,
     ready: warm.then(() => undefined),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      intake.stop()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }

@@ -62,7 +62,10 @@ export class Store extends StoreReader {
    * Runs `work` in one transaction: everything it writes lands, or nothing does. The data version
    * moves with it, last (its row lock is held only from there to the commit).
    */
-  async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+  async write<T>(
+    work: (writer: StoreWriter) => Promise<T>,
+    options: { busyBudgetMs?: number } = {},
+  ): Promise<T> {
     return this.transaction(async (trx) => {
       const result = await work(new StoreWriter(trx, this.engine))
       await trx
@@ -71,7 +74,7 @@ export class Store extends StoreReader {
         .where('id', '=', 1)
         .execute()
       return result
-    })
+    }, options.busyBudgetMs)
   }
 
   /**
@@ -85,13 +88,28 @@ export class Store extends StoreReader {
   /**
    * A write transaction. On SQLite it takes the write lock at its start (BEGIN IMMEDIATE): a
    * transaction that read first and wrote later would fail at once, without waiting, when another
-   * process wrote in between. A store busy beyond the wait budget is a BUSY error, never an internal one.
+   * process wrote in between. On PostgreSQL a row lock held by another writer is waited for as
+   * long. A store busy beyond the wait budget is a BUSY error, never an internal one.
    */
-  private async transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    work: (trx: Kysely<Database>) => Promise<T>,
+    budgetMs = BUSY_BUDGET_MS,
+  ): Promise<T> {
     try {
-      if (this.engine === 'postgres') return await this.kysely.transaction().execute(work)
+      if (this.engine === 'postgres')
+        return await this.kysely.transaction().execute(async (trx) => {
+          await sql.raw(`set local lock_timeout = ${Math.round(budgetMs)}`).execute(trx)
+          return work(trx)
+        })
       return await this.kysely.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection)
+        if (budgetMs !== BUSY_BUDGET_MS)
+          await sql.raw(`pragma busy_timeout = ${Math.round(budgetMs)}`).execute(connection)
+        try {
+          await sql`begin immediate`.execute(connection)
+        } finally {
+          if (budgetMs !== BUSY_BUDGET_MS)
+            await sql.raw(`pragma busy_timeout = ${BUSY_BUDGET_MS}`).execute(connection)
+        }
         try {
           const result = await work(connection)
           await sql`commit`.execute(connection)
@@ -102,10 +120,12 @@ export class Store extends StoreReader {
         }
       })
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY')
+      const code = (error as { code?: string }).code
+      // SQLITE_BUSY: the file lock; 55P03 (lock_not_available): a row lock past lock_timeout.
+      if (code === 'SQLITE_BUSY' || code === '55P03')
         throw new EngopsError(
           'BUSY',
-          `the store is busy with another writer (waited ${BUSY_BUDGET_MS / 1000} s): nothing was written, try again`,
+          `the store is busy with another writer (waited ${budgetMs / 1000} s): nothing was written, try again`,
         )
       throw error
     }

@@ -1,7 +1,8 @@
 /**
  * Event files (NDJSON, JSON, CSV): `engops ingest events`, and `kind: files` sources of
  * `engops sync` (exports another tool drops in a folder). Every file of one run is read and
- * split first and stored in one batch, so one bad record anywhere means nothing is stored.
+ * split first and handed on as one batch, validated whole before any of it is written, so one bad
+ * record anywhere means nothing is stored.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -54,7 +55,7 @@ export const files: Connector<FilesOptions> = {
   kind: 'files',
   title: 'Event files',
   reads:
-    'NDJSON, JSON or CSV files of any event type (see Event formats); all files of one run are stored together or not at all',
+    'NDJSON, JSON or CSV files of any event type (see Event formats); all files of one run are validated before any event is stored',
   access: 'files on disk (`paths`), e.g. an HR or cost export',
   options: filesOptions,
   read: syncFiles,
