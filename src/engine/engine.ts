@@ -258,7 +258,9 @@ export class Engine {
    * transaction: no writer holds the store for long, and whatever else writes (a webhook, another
    * process) gets its turn between slices. The batch was validated whole first, so a bad event
    * stores nothing; `last` (a stream's cursor, a delivery id) commits with the last slice, so an
-   * interrupted write is read again and stored by identity, unchanged. Derived afterwards.
+   * interrupted write is read again and stored by identity, unchanged. The last slice derives what
+   * the batch changed for a slice of time (a small write: all of it, in its own transaction), the
+   * rest is derived in slices after it.
    */
   private async writeEvents(
     batch: EventBatch,
@@ -267,15 +269,21 @@ export class Engine {
   ): Promise<EventIngestSummary> {
     const slices = sliceEventBatch(batch, WRITE_SLICE_EVENTS)
     const summaries: EventIngestSummary[] = []
+    let more = false
     for (const [i, slice] of slices.entries())
       summaries.push(
         await this.writeData(async (writer) => {
           const summary = await this.storeEvents(writer, slice)
-          if (i === slices.length - 1) await last?.(writer)
+          if (i < slices.length - 1) return summary
+          await last?.(writer)
+          if (this.deferred > 0) return summary
+          const done = await deriveStale(writer, this.org, Date.now() + this.derivationSliceMs)
+          this.count(done)
+          more = done.more
           return summary
         }, options),
       )
-    await this.deriveAfterWrite()
+    if (more) await this.deriveAfterWrite()
     return combineSummaries(summaries)
   }
 
