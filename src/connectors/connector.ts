@@ -9,6 +9,7 @@
  * validated by the event schemas before it is stored.
  */
 import { z } from 'zod'
+import { EngopsError } from '../model/errors.js'
 import type { RawRecord } from '../model/event-text.js'
 import type { Incident } from '../model/types.js'
 
@@ -106,6 +107,17 @@ export const deploymentsOption = z
   .optional()
 
 export const ignore = (why: string): Mapped => ({ events: [], ignored: why })
+
+/** The token a pull source names by its environment variable (`tokenEnv`); a clear error when unset. */
+export function tokenOf(ctx: SyncContext<{ tokenEnv: string }>, what: string): string {
+  const token = ctx.env[ctx.source.tokenEnv]
+  if (!token)
+    throw new EngopsError(
+      'SOURCE_FAILED',
+      `source ${ctx.source.id}: the environment variable ${ctx.source.tokenEnv} holding the ${what} is not set`,
+    )
+  return token
+}
 export const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {})
 
 /** GitLab writes "2021-04-14 12:55:16 UTC" and "2016-08-12 15:23:28 +0200" as well as ISO. */

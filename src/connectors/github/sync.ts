@@ -26,6 +26,7 @@ import {
   type SyncBatch,
   type SyncContext,
   sinceOption,
+  tokenOf,
 } from '../connector.js'
 import {
   deploymentEvent,
@@ -175,12 +176,7 @@ interface RepoStream {
 
 export async function* syncGitHub(ctx: SyncContext<GitHubOptions>): AsyncGenerator<SyncBatch> {
   const { source, org } = ctx
-  const token = ctx.env[source.tokenEnv]
-  if (!token)
-    throw new EngopsError(
-      'SOURCE_FAILED',
-      `source ${source.id}: the environment variable ${source.tokenEnv} holding the GitHub token is not set`,
-    )
+  const token = tokenOf(ctx, 'GitHub token')
   const client = githubClient(source, token, ctx.progress)
   try {
     for (const repo of await repositories(client, source)) {

@@ -8,7 +8,6 @@
  * complete pass, as for GitHub.
  */
 import { z } from 'zod'
-import { EngopsError } from '../../model/errors.js'
 import {
   deploymentsOption,
   isoTime,
@@ -17,6 +16,7 @@ import {
   type SyncBatch,
   type SyncContext,
   sinceOption,
+  tokenOf,
 } from '../connector.js'
 import { pipelineAttempts } from './attempts.js'
 import { type GitLabClient, gitlabClient } from './client.js'
@@ -58,12 +58,7 @@ const encode = (path: string) => encodeURIComponent(path)
 
 export async function* syncGitLab(ctx: SyncContext<GitLabOptions>): AsyncGenerator<SyncBatch> {
   const { source } = ctx
-  const token = ctx.env[source.tokenEnv]
-  if (!token)
-    throw new EngopsError(
-      'SOURCE_FAILED',
-      `source ${source.id}: the environment variable ${source.tokenEnv} holding the GitLab token is not set`,
-    )
+  const token = tokenOf(ctx, 'GitLab token')
   const client = gitlabClient({ apiUrl: source.apiUrl, token, source: source.id, progress: ctx.progress })
   for (const project of await projects(client, source)) {
     yield* mergeRequests(client, ctx, project)

@@ -1,13 +1,18 @@
-/** PagerDuty: V3 webhooks. */
+/** PagerDuty: incidents through the REST API (`engops sync`) and V3 webhooks. */
 import type { Connector } from '../connector.js'
 import { digest, pagerDutySignatureValid } from '../signatures.js'
+import { type PagerDutyOptions, pagerdutyOptions, syncPagerDuty } from './sync.js'
 import { mapPagerDuty } from './webhook.js'
 
-export const pagerduty: Connector = {
+export const pagerduty: Connector<PagerDutyOptions> = {
   kind: 'pagerduty',
   title: 'PagerDuty',
-  reads: 'V3 webhooks: incident triggered, acknowledged, resolved, reopened',
-  access: 'a webhook subscription (V3) with its signing secret',
+  reads:
+    'incidents (REST API v2, in 30-day windows from the cursor): created → detected, the first acknowledgement in the log entries → acknowledged, resolved; P1–P4 → SEV-1–4 (P5 → SEV-4), else urgency (high → SEV-2, low → SEV-3); the PagerDuty service → a service through `serviceMap` (id or name), else its id, name or `onCall`; V3 webhooks: incident triggered, acknowledged, resolved, reopened',
+  access:
+    'a read-only REST API key (`tokenEnv`, default `PAGERDUTY_TOKEN`); for webhooks a V3 subscription with its signing secret',
+  options: pagerdutyOptions,
+  read: syncPagerDuty,
   webhook: {
     secretEnv: 'ENGOPS_PAGERDUTY_SECRET',
     proof: '`X-PagerDuty-Signature` (`v1=` HMAC-SHA256; any of several)',

@@ -1,0 +1,216 @@
+/**
+ * `engops sync` for PagerDuty (REST API v2): incidents created in windows of 30 days from the
+ * cursor (or `since`) to now, their first acknowledgement from the log entries of the same window,
+ * and the incidents created earlier that the window's log entries touched (acknowledged, resolved
+ * or reopened since), read again by id. Incidents land under the source `pagerduty` with the
+ * webhook's identity (the incident id), merged with what is stored (an acknowledgement read in an
+ * earlier window stays). The cursor moves with each window, so an interrupted sync goes on from
+ * the last window stored. Why not `@pagerduty/pdjs`: it pages by collecting whole lists in memory,
+ * cannot split a window past PagerDuty's 10,000-record offset limit, and its rate-limit waits are
+ * not observable; three list endpoints over http.ts are smaller.
+ */
+import { z } from 'zod'
+import { type Json, obj, type SyncBatch, type SyncContext, sinceOption, tokenOf } from '../connector.js'
+import { restClient } from '../http.js'
+import { incidentEvent, severityOf, slug } from '../incidents.js'
+
+export const pagerdutyOptions = z.strictObject({
+  /** https://api.pagerduty.com, or https://api.eu.pagerduty.com for an EU account. */
+  apiUrl: z.url().default('https://api.pagerduty.com'),
+  tokenEnv: z.string().min(1).default('PAGERDUTY_TOKEN'),
+  /** PagerDuty service ids to read; default: every service the token can see. */
+  services: z.array(z.string().min(1)).default([]),
+  /** A PagerDuty service (id or name) → the engops service it is; else matched by id, name or `onCall`. */
+  serviceMap: z.record(z.string(), z.string().min(1)).default({}),
+  since: sinceOption,
+})
+
+export type PagerDutyOptions = z.output<typeof pagerdutyOptions>
+
+const SOURCE = 'pagerduty'
+const STREAM = 'incidents'
+const DAY_MS = 86_400_000
+/** Windows of this many days: each is one batch, and the cursor moves with it. */
+const WINDOW_DAYS = 30
+/** PagerDuty answers at most 10,000 records of one query by offset: a fuller window is split. */
+const OFFSET_LIMIT = 10_000
+const PAGE = 100
+
+type List = (path: string, key: string, params: URLSearchParams) => AsyncGenerator<Json[]>
+
+class WindowTooFull extends Error {}
+
+export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncGenerator<SyncBatch> {
+  const { source } = ctx
+  const token = tokenOf(ctx, 'PagerDuty API token')
+  const base = source.apiUrl.replace(/\/$/, '')
+  const rest = restClient({
+    product: 'PagerDuty',
+    source: source.id,
+    headers: {
+      authorization: `Token token=${token}`,
+      accept: 'application/vnd.pagerduty+json;version=2',
+    },
+    unauthorized: `check the API key in ${source.tokenEnv} (a read-only key is enough)`,
+    progress: ctx.progress,
+  })
+  const list: List = async function* (path, key, params) {
+    for (let offset = 0; ; offset += PAGE) {
+      params.set('limit', String(PAGE))
+      params.set('offset', String(offset))
+      const page = (await (await rest.get(`${base}${path}?${params}`)).json()) as Json
+      yield Array.isArray(page[key]) ? page[key] : []
+      if (!page.more) return
+      if (offset + 2 * PAGE > OFFSET_LIMIT) throw new WindowTooFull()
+    }
+  }
+  const cursor = await ctx.cursorOf(STREAM)
+  const end = Date.now()
+  const unmapped = new Set<string>()
+  for (let from = cursor ? Date.parse(cursor) : ctx.since; from < end; ) {
+    const to = Math.min(end, from + WINDOW_DAYS * DAY_MS)
+    const incidents = await windowIncidents(list, source, from, to, (id) =>
+      rest
+        .get(`${base}/incidents/${encodeURIComponent(id)}`)
+        .then(async (r) => obj(((await r.json()) as Json).incident)),
+    )
+    const events: Json[] = []
+    for (const { incident, acknowledgedAt } of incidents) {
+      const service = serviceOf(ctx, obj(incident.service))
+      if (!service.mapped) unmapped.add(service.name)
+      events.push(await incidentOf(ctx, incident, service.id, acknowledgedAt))
+    }
+    ctx.progress(`${source.id}: ${new Date(to).toISOString().slice(0, 10)}, ${events.length} incidents`)
+    yield {
+      stream: STREAM,
+      events,
+      cursor: new Date(to).toISOString(),
+      ...(unmapped.size > 0 && to === end
+        ? {
+            notes: [
+              `PagerDuty services that map to no service of the org file (add them to serviceMap or a service's onCall): ${[...unmapped].sort().join(', ')}`,
+            ],
+          }
+        : {}),
+    }
+    from = to
+  }
+}
+
+interface Read {
+  incident: Json
+  /** The first acknowledgement this window's log entries show. */
+  acknowledgedAt: string | undefined
+}
+
+/**
+ * The incidents created in [from, to), with those created earlier that the window's log entries
+ * touched, each with its first acknowledgement in the window.
+ */
+async function windowIncidents(
+  list: List,
+  options: PagerDutyOptions,
+  from: number,
+  to: number,
+  incidentById: (id: string) => Promise<Json>,
+): Promise<Read[]> {
+  const created = await splitting(from, to, (a, b) => {
+    const params = window(a, b)
+    for (const service of options.services) params.append('service_ids[]', service)
+    return collect(list('/incidents', 'incidents', params))
+  })
+  const acknowledged = new Map<string, string>()
+  const touched = new Set<string>()
+  const entries = await splitting(from, to, (a, b) =>
+    collect(list('/log_entries', 'log_entries', window(a, b))),
+  )
+  for (const entry of entries) {
+    const id = obj(entry.incident).id
+    if (typeof id !== 'string') continue
+    touched.add(id)
+    const at = entry.created_at
+    const earliest = acknowledged.get(id)
+    if (entry.type === 'acknowledge_log_entry' && typeof at === 'string' && (!earliest || at < earliest))
+      acknowledged.set(id, at)
+  }
+  const byId = new Map(created.map((incident) => [String(incident.id), incident]))
+  for (const id of touched) {
+    if (byId.has(id)) continue
+    const incident = await incidentById(id)
+    if (options.services.length > 0 && !options.services.includes(obj(incident.service).id)) continue
+    byId.set(id, incident)
+  }
+  return [...byId.values()].map((incident) => ({
+    incident,
+    acknowledgedAt: acknowledged.get(String(incident.id)),
+  }))
+}
+
+/** A window's query parameters, in UTC. */
+function window(from: number, to: number): URLSearchParams {
+  return new URLSearchParams({
+    since: new Date(from).toISOString(),
+    until: new Date(to).toISOString(),
+    time_zone: 'UTC',
+  })
+}
+
+/** Reads [from, to), halving the window while it holds more than PagerDuty's offset limit. */
+async function splitting(
+  from: number,
+  to: number,
+  read: (a: number, b: number) => Promise<Json[]>,
+): Promise<Json[]> {
+  try {
+    return await read(from, to)
+  } catch (error) {
+    if (!(error instanceof WindowTooFull) || to - from < 2 * 60_000) throw error
+    const middle = from + Math.floor((to - from) / 2)
+    return [...(await splitting(from, middle, read)), ...(await splitting(middle, to, read))]
+  }
+}
+
+async function collect(pages: AsyncGenerator<Json[]>): Promise<Json[]> {
+  const all: Json[] = []
+  for await (const page of pages) all.push(...page)
+  return all
+}
+
+/** The engops service of a PagerDuty service: the source's map (by id, then name), else the org's rule. */
+function serviceOf(
+  ctx: SyncContext<PagerDutyOptions>,
+  service: Json,
+): { id: string; name: string; mapped: boolean } {
+  const name = String(service.summary ?? service.id ?? 'unknown')
+  const map = ctx.source.serviceMap
+  const mapped =
+    (typeof service.id === 'string' ? map[service.id] : undefined) ?? map[name] ?? ctx.org.serviceOfName(name)
+  return mapped ? { id: mapped, name, mapped: true } : { id: slug(name), name, mapped: false }
+}
+
+async function incidentOf(
+  ctx: SyncContext<PagerDutyOptions>,
+  incident: Json,
+  service: string,
+  acknowledgedAt: string | undefined,
+): Promise<Json> {
+  const id = String(incident.id)
+  const stored = await ctx.org.findIncident(SOURCE, id)
+  const storedAck = stored?.acknowledgedAt ?? null
+  const earliestAck =
+    storedAck !== null && (!acknowledgedAt || storedAck < Date.parse(acknowledgedAt))
+      ? new Date(storedAck).toISOString()
+      : acknowledgedAt
+  const resolved = incident.status === 'resolved'
+  const event = incidentEvent(SOURCE, stored, {
+    id,
+    services: [service],
+    severity: severityOf(obj(incident.priority).summary, incident.urgency),
+    detectedAt: incident.created_at,
+    acknowledgedAt: earliestAck,
+    resolvedAt: resolved ? (incident.resolved_at ?? incident.last_status_change_at) : undefined,
+  })
+  // Reopened (triggered or acknowledged again): no longer resolved, whatever was stored.
+  if (!resolved) delete event.resolvedAt
+  return event
+}
