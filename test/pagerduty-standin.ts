@@ -2,7 +2,7 @@
  * A local stand-in for PagerDuty's REST API v2, answering in the shapes of PagerDuty's published
  * OpenAPI description (PagerDuty/api-schema, reference/REST/openapiv3.json): `GET /incidents`
  * (since / until on the creation time, `service_ids[]`), `GET /incidents/{id}`, `GET
- * /log_entries` (since / until), offset pagination (`limit`, `offset`, `more`, `total`), `Token
+ * /log_entries` (since / until), `GET /oncalls` (schedule_ids[], include[]=users), offset pagination (`limit`, `offset`, `more`, `total`), `Token
  * token=` auth with the versioned Accept header, and faults injected on request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -30,9 +30,17 @@ export interface PagerDutyLogEntry {
   incident: string
 }
 
+export interface PagerDutyOncall {
+  schedule: { id: string; name: string }
+  user: { id: string; name: string; email: string }
+  start: string
+  end: string
+}
+
 export interface PagerDutyFixture {
   incidents: PagerDutyIncident[]
   logEntries: PagerDutyLogEntry[]
+  oncalls: PagerDutyOncall[]
 }
 
 const reference = (type: string, id: string, summary: string, path: string) => ({
@@ -103,6 +111,25 @@ function logEntryObject(e: PagerDutyLogEntry, incident: PagerDutyIncident | unde
     incident: reference('incident_reference', e.incident, incident?.title ?? '', 'incidents'),
     teams: [],
     contexts: [],
+  }
+}
+
+function oncallObject(o: PagerDutyOncall, withUsers: boolean) {
+  const user = reference('user_reference', o.user.id, o.user.name, 'users')
+  return {
+    user: withUsers
+      ? { ...user, type: 'user', name: o.user.name, email: o.user.email, time_zone: 'Etc/UTC' }
+      : user,
+    schedule: reference('schedule_reference', o.schedule.id, o.schedule.name, 'schedules'),
+    escalation_policy: reference(
+      'escalation_policy_reference',
+      'PT20YPA',
+      'Engineering Escalation Policy',
+      'escalation_policies',
+    ),
+    escalation_level: 1,
+    start: o.start,
+    end: o.end,
   }
 }
 
@@ -177,6 +204,20 @@ export async function startPagerDuty(
       return page(
         'log_entries',
         found.map((e) => logEntryObject(e, byId.get(e.incident))),
+      )
+    }
+    if (url.pathname === '/oncalls') {
+      const schedules = url.searchParams.getAll('schedule_ids[]')
+      const found = fixture.oncalls.filter(
+        (o) =>
+          Date.parse(o.end) > since &&
+          Date.parse(o.start) < until &&
+          (schedules.length === 0 || schedules.includes(o.schedule.id)),
+      )
+      const withUsers = url.searchParams.getAll('include[]').includes('users')
+      return page(
+        'oncalls',
+        found.map((o) => oncallObject(o, withUsers)),
       )
     }
     send(404, { error: { message: 'Not Found', code: 2100 } })

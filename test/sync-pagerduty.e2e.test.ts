@@ -14,6 +14,7 @@ import {
   type PagerDutyFixture,
   type PagerDutyIncident,
   type PagerDutyLogEntry,
+  type PagerDutyOncall,
   startPagerDuty,
 } from './pagerduty-standin.js'
 
@@ -36,13 +37,16 @@ function org(api: string) {
   return `org: { name: Acme, timezone: UTC }
 people:
   - { id: ana, name: Ana, emails: [ana@example.com], team: web }
+  - { id: bob, name: Bob, emails: [bob@example.com], team: web }
+  - { id: cai, name: Cai, emails: [cai@example.com], team: web }
+  - { id: dee, name: Dee, emails: [dee@example.com], team: web }
 teams:
   - { id: web, name: Web, type: stream-aligned }
 services:
   - { id: storefront, owner: web, tier: 1, repositories: [shop] }
   - { id: payments, owner: web, tier: 1, repositories: [payments], onCall: Payments On-Call }
 sources:
-  - { id: pd, kind: pagerduty, apiUrl: ${api}, tokenEnv: PD_TEST_TOKEN, since: 2025-03-01, serviceMap: { PSHOP01: storefront } }
+  - { id: pd, kind: pagerduty, apiUrl: ${api}, tokenEnv: PD_TEST_TOKEN, since: 2025-03-01, serviceMap: { PSHOP01: storefront }, schedules: { PSCHED1: payments } }
 `
 }
 
@@ -131,8 +135,53 @@ function incidentEvents(facts: readonly Facts[]) {
   })
 }
 
+/**
+ * Weekly shifts on the payments rota from March 3rd, Ana and Bob taking turns (two people of the
+ * four in the team), and a schedule the source does not name, whose shifts are not read.
+ */
+function makeOncalls(): PagerDutyOncall[] {
+  const WEEK = 7 * 24 * 60 * M
+  const first = Date.parse('2025-03-03T09:00:00Z')
+  const people = [
+    { id: 'PANA001', name: 'Ana', email: 'ana@example.com' },
+    { id: 'PBOB001', name: 'Bob', email: 'bob@example.com' },
+  ]
+  const rota = Array.from({ length: 8 }, (_, w) => ({
+    schedule: { id: 'PSCHED1', name: 'Payments Primary' },
+    user: people[w % 2] ?? people[0],
+    start: at(first + w * WEEK),
+    end: at(first + (w + 1) * WEEK),
+  })) as PagerDutyOncall[]
+  return [
+    ...rota,
+    {
+      schedule: { id: 'PSCHED9', name: 'Someone Else' },
+      user: { id: 'PCAI001', name: 'Cai', email: 'cai@example.com' },
+      start: at(first),
+      end: at(first + WEEK),
+    },
+  ]
+}
+
+const shiftEvents = (oncalls: readonly PagerDutyOncall[]) =>
+  oncalls
+    .filter((o) => o.schedule.id === 'PSCHED1')
+    .map((o) => ({
+      type: 'oncall_shift',
+      source: 'pagerduty',
+      service: 'payments',
+      person: o.user.email,
+      start: o.start,
+      end: o.end,
+      schedule: o.schedule.name,
+    }))
+
 const facts = makeFacts()
-const fixture: PagerDutyFixture = { incidents: facts.map((f) => f.incident), logEntries: logEntries(facts) }
+const fixture: PagerDutyFixture = {
+  incidents: facts.map((f) => f.incident),
+  logEntries: logEntries(facts),
+  oncalls: makeOncalls(),
+}
 
 function project(name: string, api: string): string {
   const dir = join(root, name)
@@ -198,7 +247,10 @@ describe('engops sync from PagerDuty', () => {
 
   test('reliability from the sync equals the same incidents given as NDJSON', () => {
     const plain = project('plain', 'http://127.0.0.1:9')
-    const file = ndjson(join(plain, 'incidents.ndjson'), incidentEvents(facts))
+    const file = ndjson(join(plain, 'incidents.ndjson'), [
+      ...incidentEvents(facts),
+      ...shiftEvents(fixture.oncalls),
+    ])
     expect(engops(['ingest', 'events', file], plain).code).toBe(0)
     const a = engops(['metrics', 'reliability', ...PERIOD, '--json'], synced)
     expect(a.code).toBe(0)
@@ -208,6 +260,11 @@ describe('engops sync from PagerDuty', () => {
     // 261 incidents; acknowledged: every one but each fifth and the two open ones.
     expect(summary.incidents.total).toBe(261)
     expect(summary.mtta.n).toBe(facts.filter((f) => f.ackAt !== null).length)
+    expect(
+      JSON.parse(
+        engops(['metrics', 'reliability', ...PERIOD, '--service', 'payments', '--json'], synced).stdout,
+      ).summary.pages as { people: number; fromRota: boolean },
+    ).toMatchObject({ people: 2, fromRota: true })
   })
 
   test('a second sync reads only what changed since, including an older incident resolved now', async () => {
@@ -223,11 +280,12 @@ describe('engops sync from PagerDuty', () => {
     const before = standIn.requests.length
     const result = await sync(synced)
     expect(result.code).toBe(0)
-    // One window: its incidents, its log entries, and the touched incident by id.
+    // One window: its incidents, its log entries, the touched incident by id, the rota's shifts.
     expect(standIn.requests.slice(before)).toEqual([
       expect.stringMatching(/^\/incidents\?since=/),
       expect.stringMatching(/^\/log_entries\?since=/),
       '/incidents/Q0258',
+      expect.stringMatching(/^\/oncalls\?since=.*schedule_ids%5B%5D=PSCHED1&include%5B%5D=users/),
     ])
     expect(
       await storeRows(synced, `select acknowledged_at, resolved_at from incidents where id = 'Q0258'`),

@@ -14,6 +14,7 @@ import type {
   CostEvent,
   FeatureFlagEvent,
   MeasurementEvent,
+  OncallShiftEvent,
   PersonChangeEvent,
   PipelineRunEvent,
   RequisitionEvent,
@@ -224,6 +225,8 @@ export interface PeriodRecords {
   survey: { all: SurveyResponseEvent[]; byTeam: Map<string, SurveyResponseEvent[]> }
   sli: Map<string, SliEvent[]>
   measurements: MeasurementEvent[]
+  /** On-call shifts overlapping the period. */
+  shifts: OncallShiftEvent[]
 }
 
 export async function loadPeriodRecords(store: Store, org: OrgFile, period: Period): Promise<PeriodRecords> {
@@ -231,7 +234,7 @@ export async function loadPeriodRecords(store: Store, org: OrgFile, period: Peri
   const lookbacks = org.slos.map((slo) =>
     sloLookback({ objective: slo.objective, window: slo.window as SloWindow, at: period.to, calendar }),
   )
-  const [survey, sli, measurements] = await Promise.all([
+  const [survey, sli, measurements, shifts] = await Promise.all([
     store.listRecords<SurveyResponseEvent>('survey_response', {
       from: period.to - SURVEY_LOOKBACK_MS,
       to: period.to,
@@ -241,11 +244,14 @@ export async function loadPeriodRecords(store: Store, org: OrgFile, period: Peri
       ? store.listRecords<SliEvent>('sli', { from: Math.min(...lookbacks) + 1 })
       : Promise.resolve([]),
     store.listRecords<MeasurementEvent>('measurement', period),
+    // Kept by their end: those ending after the period starts, then those starting before it ends.
+    store.listRecords<OncallShiftEvent>('oncall_shift', { from: period.from + 1 }),
   ])
   return {
     survey: { all: survey, byTeam: groupBy(survey, (r) => r.team) },
     sli: groupBy(sli, (r) => r.slo),
     measurements,
+    shifts: shifts.filter((s) => s.start < period.to),
   }
 }
 
@@ -303,7 +309,7 @@ export function scopeInput(
     scope.kind === 'org' ? () => true : (team: string | undefined) => team !== undefined && teamIds.has(team)
   // The scope's people: the members of its teams (org: everyone in a team; see `withMembership`).
   const members = new Set(org.teams.filter((t) => teamIds.has(t.id)).flatMap((t) => t.members))
-  const rota = new Set(services.flatMap((s) => s.onCallPeople))
+  const rota = onCallRota(services, rows.records.shifts, identities)
   const wipLimits = org.teams.filter((t) => teamIds.has(t.id)).map((t) => t.wipLimit)
   const wipLimit =
     wipLimits.length > 0 && wipLimits.every((l) => l !== undefined)
@@ -404,4 +410,20 @@ export function scopeInput(
     },
     calendar: new OrgCalendar(zone, org.org.fiscalYearStartMonth),
   }
+}
+
+/**
+ * The people on the rotas of the services in the period: those who held a shift of one (synced
+ * from PagerDuty or given as `oncall_shift` events) when any is known, else the services'
+ * `onCallPeople`.
+ */
+function onCallRota(
+  services: readonly { id: string; onCallPeople: readonly string[] }[],
+  shifts: readonly OncallShiftEvent[],
+  identities: IdentityResolver,
+): Set<string> {
+  const ids = new Set(services.map((s) => s.id))
+  const held = shifts.filter((s) => ids.has(s.service))
+  if (held.length > 0) return new Set(held.map((s) => identities.key(s.person)))
+  return new Set(services.flatMap((s) => s.onCallPeople))
 }

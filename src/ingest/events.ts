@@ -98,6 +98,13 @@ function recordKey(event: RecordEvent): { id: string; at: number; scope: string 
     }
     case 'okr_checkin':
       return { id: event.id ?? `${event.kr}:${event.at}`, at: event.at, scope: event.kr }
+    case 'oncall_shift':
+      // Kept by its end: a period reads the shifts ending after its start.
+      return {
+        id: event.id ?? `${event.service}:${event.person}:${event.start}`,
+        at: event.end,
+        scope: event.service,
+      }
   }
 }
 

@@ -619,7 +619,9 @@ describe('a source that was never ingested', () => {
     const board = computeScoreboard({ ...input, onCall: { people: null, teams: 1 } })
     const reading = KPI_CATALOG.find((kpi) => kpi.id === 'pages_per_person_week')!.read(board)
     expect(reading.value).toBeCloseTo(3 / HEADCOUNT / 4, 12)
-    expect(reading.note).toBe('no onCallPeople on the services: divided by the 20.2 engineers of the scope')
+    expect(reading.note).toBe(
+      'no on-call shifts or onCallPeople for the services: divided by the 20.2 engineers of the scope',
+    )
   })
 
   test('sprint predictability leaves out, and names, sprints that do not report completedCommitted', () => {

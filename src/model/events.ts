@@ -398,6 +398,26 @@ export const featureFlagEvent = z.looseObject({
   removedAt: isoTime.optional(),
 })
 
+/**
+ * A shift on an on-call rota (from PagerDuty's `/oncalls`, or any scheduler): pages are divided
+ * by the people who held the scope's rotas in the period, not by everyone in the team.
+ */
+export const oncallShiftEvent = z
+  .looseObject({
+    ...base,
+    type: z.literal('oncall_shift'),
+    /** Defaults to `service:person:start`. */
+    id: idText.optional(),
+    service: text,
+    /** A person of the org file by id, email or alias (else kept as given). */
+    person: text,
+    start: isoTime,
+    end: isoTime,
+    /** The rota's name, for reading. */
+    schedule: text.optional(),
+  })
+  .refine((s) => s.end > s.start, { message: 'a shift ends after it starts', path: ['end'] })
+
 /** A value for a KPI engops does not read directly (alert precision, backup restores, …). */
 export const measurementEvent = z
   .looseObject({
@@ -455,6 +475,7 @@ export const eventSchemas = {
   feature_flag: featureFlagEvent,
   measurement: measurementEvent,
   okr_checkin: okrCheckinEvent,
+  oncall_shift: oncallShiftEvent,
 } as const
 
 export type EventType = keyof typeof eventSchemas
@@ -471,6 +492,7 @@ export type VulnerabilityEvent = z.output<typeof vulnerabilityEvent>
 export type FeatureFlagEvent = z.output<typeof featureFlagEvent>
 export type MeasurementEvent = z.output<typeof measurementEvent>
 export type OkrCheckinEvent = z.output<typeof okrCheckinEvent>
+export type OncallShiftEvent = z.output<typeof oncallShiftEvent>
 export type DeploymentEvent = z.output<typeof deploymentEvent>
 export type IncidentEvent = z.output<typeof incidentEvent>
 export type PullRequestEvent = z.output<typeof pullRequestEvent>

@@ -8,7 +8,7 @@ export const pagerduty: Connector<PagerDutyOptions> = {
   kind: 'pagerduty',
   title: 'PagerDuty',
   reads:
-    'incidents (REST API v2, in 30-day windows from the cursor): created → detected, the first acknowledgement in the log entries → acknowledged, resolved; P1–P4 → SEV-1–4 (P5 → SEV-4), else urgency (high → SEV-2, low → SEV-3); the PagerDuty service → a service through `serviceMap` (id or name), else its id, name or `onCall`; V3 webhooks: incident triggered, acknowledged, resolved, reopened',
+    'incidents (REST API v2, in 30-day windows from the cursor): created → detected, the first acknowledgement in the log entries → acknowledged, resolved; P1–P4 → SEV-1–4 (P5 → SEV-4), else urgency (high → SEV-2, low → SEV-3); the PagerDuty service → a service through `serviceMap` (id or name), else its id, name or `onCall`; the on-call shifts of the `schedules` named (`/oncalls`: schedule id → service), so pages are divided by the people on the rota; V3 webhooks: incident triggered, acknowledged, resolved, reopened',
   access:
     'a read-only REST API key (`tokenEnv`, default `PAGERDUTY_TOKEN`); for webhooks a V3 subscription with its signing secret',
   options: pagerdutyOptions,

@@ -5,7 +5,8 @@
  * or reopened since), read again by id. Incidents land under the source `pagerduty` with the
  * webhook's identity (the incident id), merged with what is stored (an acknowledgement read in an
  * earlier window stays). The cursor moves with each window, so an interrupted sync goes on from
- * the last window stored. Why not `@pagerduty/pdjs`: it pages by collecting whole lists in memory,
+ * the last window stored. The on-call shifts of the `schedules` named are read by window as well
+ * (`/oncalls`), so pages are divided by the people on the rota. Why not `@pagerduty/pdjs`: it pages by collecting whole lists in memory,
  * cannot split a window past PagerDuty's 10,000-record offset limit, and its rate-limit waits are
  * not observable; three list endpoints over http.ts are smaller.
  */
@@ -22,6 +23,8 @@ export const pagerdutyOptions = z.strictObject({
   services: z.array(z.string().min(1)).default([]),
   /** A PagerDuty service (id or name) → the engops service it is; else matched by id, name or `onCall`. */
   serviceMap: z.record(z.string(), z.string().min(1)).default({}),
+  /** On-call schedules (id) → the engops service whose rota each is: their shifts are read too. */
+  schedules: z.record(z.string(), z.string().min(1)).default({}),
   since: sinceOption,
 })
 
@@ -80,7 +83,10 @@ export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncG
       if (!service.mapped) unmapped.add(service.name)
       events.push(await incidentOf(ctx, incident, service.id, acknowledgedAt))
     }
-    ctx.progress(`${source.id}: ${new Date(to).toISOString().slice(0, 10)}, ${events.length} incidents`)
+    const incidentCount = events.length
+    if (Object.keys(source.schedules).length > 0)
+      events.push(...(await shifts(list, source.schedules, from, to)))
+    ctx.progress(`${source.id}: ${new Date(to).toISOString().slice(0, 10)}, ${incidentCount} incidents`)
     yield {
       stream: STREAM,
       events,
@@ -144,6 +150,36 @@ async function windowIncidents(
     incident,
     acknowledgedAt: acknowledged.get(String(incident.id)),
   }))
+}
+
+/** The on-call shifts of the schedules overlapping [from, to), as `oncall_shift` events. */
+async function shifts(
+  list: List,
+  schedules: Record<string, string>,
+  from: number,
+  to: number,
+): Promise<Json[]> {
+  const params = window(from, to)
+  for (const id of Object.keys(schedules)) params.append('schedule_ids[]', id)
+  params.append('include[]', 'users')
+  const events: Json[] = []
+  for (const oncall of await collect(list('/oncalls', 'oncalls', params))) {
+    const schedule = obj(oncall.schedule)
+    const service = typeof schedule.id === 'string' ? schedules[schedule.id] : undefined
+    // Permanent on-calls (no start or end) are no shift; other schedules are not asked for.
+    if (!service || !oncall.start || !oncall.end) continue
+    const user = obj(oncall.user)
+    events.push({
+      type: 'oncall_shift',
+      source: SOURCE,
+      service,
+      person: user.email ?? user.summary ?? user.name ?? user.id,
+      start: oncall.start,
+      end: oncall.end,
+      schedule: schedule.summary ?? schedule.id,
+    })
+  }
+  return events
 }
 
 /** A window's query parameters, in UTC. */

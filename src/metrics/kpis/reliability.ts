@@ -144,7 +144,7 @@ export const RELIABILITY_KPIS = [
       const pages = b.reliability.pages
       const note = pages.fromRota
         ? undefined
-        : `no onCallPeople on the services: divided by the ${Number(pages.people.toFixed(1))} engineers of the scope`
+        : `no on-call shifts or onCallPeople for the services: divided by the ${Number(pages.people.toFixed(1))} engineers of the scope`
       return { value: pages.perPersonPerWeek, n: pages.people, ...(note ? { note } : {}) }
     }),
   },
