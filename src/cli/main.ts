@@ -11,7 +11,7 @@ import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine, ROLE_IDS } from '../engine/engine.js'
 import { familySummary, METRIC_FAMILIES, type MetricFamily } from '../engine/families.js'
-import { filesSource, gitSource } from '../engine/ingest.js'
+import { filesSource, gitSource, statuspageArchive } from '../engine/ingest.js'
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
@@ -135,6 +135,25 @@ export function buildProgram(): Command {
           out(
             `${s.streams[0]}: ${formatCount(commits)} new commits; ${s.events.deployment ?? 0} tags matching "${options.pattern}" as deployments of ${options.service}`,
           )
+        })
+      },
+    )
+
+  program
+    .command('import')
+    .description("read another tool's export into the store")
+    .command('statuspage <paths...>')
+    .description(
+      "archived Statuspage incidents: files or folders of {page, incident} documents or the list endpoint's JSON",
+    )
+    .option('--default-service <id>', 'the service of components that map to none')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      async (paths: string[], options: { defaultService?: string; json?: boolean }, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const summary = await ingestOne(engine, statuspageArchive(paths, options))
+          if (options.json) return json(summary)
+          out([`stored ${describeCounts(summary.events)}`, ...summary.notes].join('; '))
         })
       },
     )

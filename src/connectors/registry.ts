@@ -9,10 +9,19 @@ import { github } from './github/index.js'
 import { gitlab } from './gitlab/index.js'
 import { opsgenie } from './opsgenie/index.js'
 import { pagerduty } from './pagerduty/index.js'
+import { statuspage } from './statuspage/index.js'
 
 // Each connector declares its own options type; the registry holds them side by side.
 // biome-ignore lint/suspicious/noExplicitAny: the list is heterogeneous by design
-export const CONNECTORS: readonly Connector<any>[] = [git, files, github, gitlab, pagerduty, opsgenie]
+export const CONNECTORS: readonly Connector<any>[] = [
+  git,
+  files,
+  github,
+  gitlab,
+  pagerduty,
+  opsgenie,
+  statuspage,
+]
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export function connectorOf(kind: string): Connector<any> | undefined {

@@ -32,6 +32,19 @@ export function gitSource(
   }
 }
 
+/** `engops import statuspage`: archived Statuspage incident documents (files or folders). */
+export function statuspageArchive(
+  paths: readonly string[],
+  options: { defaultService?: string } = {},
+): SourceEntry {
+  return {
+    id: 'statuspage-archive',
+    kind: 'statuspage',
+    paths: [...paths],
+    ...(options.defaultService ? { defaultService: options.defaultService } : {}),
+  }
+}
+
 /** `engops ingest events`: a files source; events that name no source are stored under `source`. */
 export function filesSource(paths: readonly string[], source?: string): SourceEntry {
   return { id: 'files', kind: 'files', paths: [...paths], ...(source ? { source } : {}) }
