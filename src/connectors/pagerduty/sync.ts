@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { type Json, obj, type SyncBatch, type SyncContext, sinceOption, tokenOf } from '../connector.js'
 import { restClient } from '../http.js'
 import { incidentEvent, severityOf, slug } from '../incidents.js'
+import { collect, splitting, WindowTooFull, windowedSync } from '../windows.js'
 
 export const pagerdutyOptions = z.strictObject({
   /** https://api.pagerduty.com, or https://api.eu.pagerduty.com for an EU account. */
@@ -32,16 +33,11 @@ export type PagerDutyOptions = z.output<typeof pagerdutyOptions>
 
 const SOURCE = 'pagerduty'
 const STREAM = 'incidents'
-const DAY_MS = 86_400_000
-/** Windows of this many days: each is one batch, and the cursor moves with it. */
-const WINDOW_DAYS = 30
 /** PagerDuty answers at most 10,000 records of one query by offset: a fuller window is split. */
 const OFFSET_LIMIT = 10_000
 const PAGE = 100
 
 type List = (path: string, key: string, params: URLSearchParams) => AsyncGenerator<Json[]>
-
-class WindowTooFull extends Error {}
 
 export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncGenerator<SyncBatch> {
   const { source } = ctx
@@ -67,40 +63,31 @@ export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncG
       if (offset + 2 * PAGE > OFFSET_LIMIT) throw new WindowTooFull()
     }
   }
-  const cursor = await ctx.cursorOf(STREAM)
-  const end = Date.now()
-  const unmapped = new Set<string>()
-  for (let from = cursor ? Date.parse(cursor) : ctx.since; from < end; ) {
-    const to = Math.min(end, from + WINDOW_DAYS * DAY_MS)
-    const incidents = await windowIncidents(list, source, from, to, (id) =>
-      rest
-        .get(`${base}/incidents/${encodeURIComponent(id)}`)
-        .then(async (r) => obj(((await r.json()) as Json).incident)),
-    )
-    const events: Json[] = []
-    for (const { incident, acknowledgedAt } of incidents) {
-      const service = serviceOf(ctx, obj(incident.service))
-      if (!service.mapped) unmapped.add(service.name)
-      events.push(await incidentOf(ctx, incident, service.id, acknowledgedAt))
-    }
-    const incidentCount = events.length
-    if (Object.keys(source.schedules).length > 0)
-      events.push(...(await shifts(list, source.schedules, from, to)))
-    ctx.progress(`${source.id}: ${new Date(to).toISOString().slice(0, 10)}, ${incidentCount} incidents`)
-    yield {
-      stream: STREAM,
-      events,
-      cursor: new Date(to).toISOString(),
-      ...(unmapped.size > 0 && to === end
-        ? {
-            notes: [
-              `PagerDuty services that map to no service of the org file (add them to serviceMap or a service's onCall): ${[...unmapped].sort().join(', ')}`,
-            ],
-          }
-        : {}),
-    }
-    from = to
-  }
+  const incidentById = async (id: string) =>
+    obj(((await (await rest.get(`${base}/incidents/${encodeURIComponent(id)}`)).json()) as Json).incident)
+  yield* windowedSync(
+    ctx,
+    STREAM,
+    async (from, to, unmapped) => {
+      const events: Json[] = []
+      for (const { incident, acknowledgedAt } of await windowIncidents(
+        list,
+        source,
+        from,
+        to,
+        incidentById,
+      )) {
+        const service = serviceOf(ctx, obj(incident.service))
+        if (!service.mapped) unmapped.add(service.name)
+        events.push(await incidentOf(ctx, incident, service.id, acknowledgedAt))
+      }
+      if (Object.keys(source.schedules).length > 0)
+        events.push(...(await shifts(list, source.schedules, from, to)))
+      return events
+    },
+    (names) =>
+      `PagerDuty services that map to no service of the org file (add them to serviceMap or a service's onCall): ${names}`,
+  )
 }
 
 interface Read {
@@ -189,27 +176,6 @@ function window(from: number, to: number): URLSearchParams {
     until: new Date(to).toISOString(),
     time_zone: 'UTC',
   })
-}
-
-/** Reads [from, to), halving the window while it holds more than PagerDuty's offset limit. */
-async function splitting(
-  from: number,
-  to: number,
-  read: (a: number, b: number) => Promise<Json[]>,
-): Promise<Json[]> {
-  try {
-    return await read(from, to)
-  } catch (error) {
-    if (!(error instanceof WindowTooFull) || to - from < 2 * 60_000) throw error
-    const middle = from + Math.floor((to - from) / 2)
-    return [...(await splitting(from, middle, read)), ...(await splitting(middle, to, read))]
-  }
-}
-
-async function collect(pages: AsyncGenerator<Json[]>): Promise<Json[]> {
-  const all: Json[] = []
-  for await (const page of pages) all.push(...page)
-  return all
 }
 
 /** The engops service of a PagerDuty service: the source's map (by id, then name), else the org's rule. */
