@@ -96,6 +96,7 @@ describe('event files', () => {
       'feature_flag',
       'measurement',
       'okr_checkin',
+      'oncall_shift',
     ])
     const problems = (text: string, file = 'e.ndjson') => {
       try {
