@@ -333,7 +333,7 @@ describe('engops sync from GitLab', () => {
       'engops.yaml:3: sources[0].repositories[0]: expected owner/name, e.g. acme/shop',
     )
     expect(result.stderr).toContain(
-      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: git, files, github, gitlab, pagerduty, opsgenie, statuspage)',
+      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: git, files, github, gitlab, pagerduty, opsgenie, statuspage, cdevents)',
     )
     expect(result.stderr).toContain('engops.yaml:5: sources[2]: unknown field "tokn"')
     const schema = JSON.parse(engops(['schema'], dir).stdout)
@@ -345,6 +345,7 @@ describe('engops sync from GitLab', () => {
       'PagerDuty source',
       'Opsgenie source',
       'Statuspage source',
+      'CDEvents source',
     ])
   })
 })

@@ -11,7 +11,7 @@ import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine, ROLE_IDS } from '../engine/engine.js'
 import { familySummary, METRIC_FAMILIES, type MetricFamily } from '../engine/families.js'
-import { filesSource, gitSource, statuspageArchive } from '../engine/ingest.js'
+import { cdeventsSource, filesSource, gitSource, statuspageArchive } from '../engine/ingest.js'
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
@@ -103,17 +103,32 @@ export function buildProgram(): Command {
     .command('events <files...>')
     .description('load NDJSON, JSON or CSV event files (deployments, incidents, PRs, commits, work items, …)')
     .option('--source <name>', 'source of events that do not name one (default: events)')
+    .option(
+      '--format <format>',
+      'engops (the event formats below) or cdevents (CDEvents v0.4 / v0.5)',
+      'engops',
+    )
     .option('--json', 'print the summary as JSON')
-    .action(async (files: string[], options: { source?: string; json?: boolean }, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const summary = await ingestOne(engine, filesSource(files, options.source))
-        if (options.json) return json(summary)
-        const notes = summary.notes.map((note) => `; ${note}`).join('')
-        out(
-          `stored ${describeCounts(summary.events)} from ${files.length} file${files.length === 1 ? '' : 's'}${notes}`,
-        )
-      })
-    })
+    .action(
+      async (
+        files: string[],
+        options: { source?: string; format: string; json?: boolean },
+        command: Command,
+      ) => {
+        await withEngine(command, async (engine) => {
+          if (options.format !== 'engops' && options.format !== 'cdevents')
+            throw new EngopsError('USAGE', `--format: "${options.format}" is not engops or cdevents`)
+          const entry =
+            options.format === 'cdevents' ? cdeventsSource(files) : filesSource(files, options.source)
+          const summary = await ingestOne(engine, entry)
+          if (options.json) return json(summary)
+          const notes = summary.notes.map((note) => `; ${note}`).join('')
+          out(
+            `stored ${describeCounts(summary.events)} from ${files.length} file${files.length === 1 ? '' : 's'}${notes}`,
+          )
+        })
+      },
+    )
 
   ingest
     .command('tags <path>')

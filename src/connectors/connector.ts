@@ -30,6 +30,8 @@ export interface OrgView {
   /** The service an alerting tool's service name or id means (id, name, or `onCall` match). */
   serviceOfName: (name: string) => string | undefined
   findIncident: (source: string, id: string) => Promise<Incident | undefined>
+  /** A stored event of the generic families (a work item, …) as it was stored (times in epoch ms). */
+  findRecord: (type: string, source: string, id: string) => Promise<Json | undefined>
 }
 
 /** A request's headers, by lower-case name. */

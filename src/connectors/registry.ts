@@ -2,6 +2,8 @@
  * Every connector engops has, in one list: `engops sync`, the server's `/webhooks/<kind>` routes,
  * the `sources:` schema and the README's source table all come from it.
  */
+
+import { cdevents } from './cdevents/index.js'
 import type { Connector } from './connector.js'
 import { files } from './files/index.js'
 import { git } from './git/index.js'
@@ -21,6 +23,7 @@ export const CONNECTORS: readonly Connector<any>[] = [
   pagerduty,
   opsgenie,
   statuspage,
+  cdevents,
 ]
 
 // biome-ignore lint/suspicious/noExplicitAny: as above

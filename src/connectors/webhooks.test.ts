@@ -7,6 +7,7 @@ const ctx = {
   serviceOfRepo: (repo: string) => (repo === 'shop' ? 'storefront' : undefined),
   serviceOfName: () => undefined,
   findIncident: async () => undefined,
+  findRecord: async () => undefined,
 }
 
 describe('webhook mapping', () => {

@@ -390,6 +390,7 @@ export class Engine {
       serviceOfRepo: (repo) => byRepo.get(repo),
       serviceOfName: (name) => byName.get(key(name)),
       findIncident: (source, id) => this.store.findIncident(source, id),
+      findRecord: (type, source, id) => this.store.findRecord(type, source, id),
     }
   }
 

@@ -32,6 +32,11 @@ export function gitSource(
   }
 }
 
+/** `engops ingest events --format cdevents`: files of CDEvents (or CloudEvents carrying them). */
+export function cdeventsSource(paths: readonly string[]): SourceEntry {
+  return { id: 'cdevents-files', kind: 'cdevents', paths: [...paths] }
+}
+
 /** `engops import statuspage`: archived Statuspage incident documents (files or folders). */
 export function statuspageArchive(
   paths: readonly string[],

@@ -222,6 +222,18 @@ export class StoreReader {
     return row ? incidentOf(row) : undefined
   }
 
+  /** One stored event of the generic families, as stored (times in epoch ms). */
+  async findRecord(type: string, source: string, id: string): Promise<Record<string, unknown> | undefined> {
+    const row = await this.db
+      .selectFrom('records')
+      .select('payload')
+      .where('type', '=', type)
+      .where('source', '=', source)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row ? (JSON.parse(row.payload) as Record<string, unknown>) : undefined
+  }
+
   async listTokens(): Promise<
     { id: string; name: string; role: string; createdAt: number; revokedAt: number | null }[]
   > {
