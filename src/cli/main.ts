@@ -15,6 +15,7 @@ import { cdeventsSource, filesSource, gitSource, statuspageArchive } from '../en
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
+import { registerCatalogImports } from './import-command.js'
 import { describeCounts, describeGitIngest, ingestOne, ingestWithProgress } from './ingest-view.js'
 import { renderKpis, renderScorecard } from './kpi-view.js'
 import { registerOperatingCommands } from './operating-commands.js'
@@ -154,9 +155,11 @@ export function buildProgram(): Command {
       },
     )
 
-  program
+  const imports = program
     .command('import')
-    .description("read another tool's export into the store")
+    .description("read another tool's export: into the store (incidents), or into engops.yaml (catalogs)")
+  registerCatalogImports(imports)
+  imports
     .command('statuspage <paths...>')
     .description(
       "archived Statuspage incidents: files or folders of {page, incident} documents or the list endpoint's JSON",

@@ -1,0 +1,30 @@
+/**
+ * A Backstage catalog merged into the text of an org file (`engops import backstage`): the
+ * catalog's groups, users and components as org-file entries, merged by merge-org.ts.
+ */
+import { catalogPatch, readCatalog } from '../connectors/backstage/catalog.js'
+import { type Merged, mergeIntoOrg } from './merge-org.js'
+
+export interface CatalogImport extends Merged {
+  read: { groups: number; users: number; components: number }
+  notes: string[]
+}
+
+export async function importBackstage(
+  text: string,
+  file: string,
+  location: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CatalogImport> {
+  const patch = catalogPatch(await readCatalog(location, env))
+  const merged = mergeIntoOrg(text, file, {
+    teams: { entries: patch.teams, defaultsForNew: patch.defaultsForNew.teams },
+    people: { entries: patch.people },
+    services: { entries: patch.services, defaultsForNew: patch.defaultsForNew.services },
+  })
+  return {
+    ...merged,
+    read: { groups: patch.teams.length, users: patch.people.length, components: patch.services.length },
+    notes: patch.notes,
+  }
+}
