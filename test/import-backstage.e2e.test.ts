@@ -156,7 +156,7 @@ test('shows the diff, writes it with --write keeping comments, then has nothing 
   ])
   expect(engops(['validate'], dir).stdout).toContain('valid — 2 teams, 2 people, 2 services')
   const again = engops(['import', 'backstage', join(root, 'catalog')], dir)
-  expect(again.stdout).toContain('engops.yaml already matches the catalog: 0 added, 0 updated')
+  expect(again.stdout).toContain('engops.yaml already matches: 0 added, 0 updated')
 })
 
 test('a catalog that would make the org file invalid is refused, and nothing is written', () => {

@@ -1,8 +1,10 @@
 /**
- * A Backstage catalog merged into the text of an org file (`engops import backstage`): the
- * catalog's groups, users and components as org-file entries, merged by merge-org.ts.
+ * Systems of record merged into the text of an org file: a Backstage catalog's groups, users and
+ * components (`engops import backstage`), OpenSLO files' SLOs (`engops import openslo`); the
+ * merge itself is merge-org.ts.
  */
 import { catalogPatch, readCatalog } from '../connectors/backstage/catalog.js'
+import { openSloEntries, readOpenSlo } from '../connectors/openslo/openslo.js'
 import { type Merged, mergeIntoOrg } from './merge-org.js'
 
 export interface CatalogImport extends Merged {
@@ -27,4 +29,13 @@ export async function importBackstage(
     read: { groups: patch.teams.length, users: patch.people.length, components: patch.services.length },
     notes: patch.notes,
   }
+}
+
+export async function importOpenSlo(
+  text: string,
+  file: string,
+  paths: readonly string[],
+): Promise<Merged & { slos: number; notes: string[] }> {
+  const { entries, notes } = openSloEntries(readOpenSlo(paths))
+  return { ...mergeIntoOrg(text, file, { slos: { entries } }), slos: entries.length, notes }
 }
