@@ -303,12 +303,10 @@ export class Engine {
   }
 
   /**
-   * The facts a write changed, derived in slices of their own once it committed (unless a bulk
-   * read defers it). A busy store leaves them marked: the write stands, and the next question
-   * derives them.
+   * What a write's last slice had no time to derive, in slices of their own once it committed. A
+   * busy store leaves them marked: the write stands, and the next question derives them.
    */
   private async deriveAfterWrite(): Promise<void> {
-    if (this.deferred > 0) return
     try {
       await this.deriveNow()
     } catch (error) {
@@ -442,6 +440,7 @@ export class Engine {
     if (mapped.events.length === 0)
       return { status: 'ignored', delivery, why: mapped.ignored ?? 'nothing to store' }
     const accepted = { kind, delivery, events: mapped.events }
+    // Validated now, so a bad delivery is refused (422) here rather than spooled.
     deliveryBatch(accepted)
     return { status: 'accepted', accepted }
   }

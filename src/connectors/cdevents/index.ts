@@ -11,8 +11,15 @@ import { resolve } from 'node:path'
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
 import { decodeEventBytes, splitEventText } from '../../model/event-text.js'
-import type { Connector, Headers, Json, OrgView, SyncBatch, SyncContext } from '../connector.js'
-import { obj } from '../connector.js'
+import {
+  type Connector,
+  type Headers,
+  type Json,
+  type OrgView,
+  obj,
+  type SyncBatch,
+  type SyncContext,
+} from '../connector.js'
 import { incidentEvent } from '../incidents.js'
 import { digest, tokenValid } from '../signatures.js'
 import { type Earlier, isCDEvent, mapCDEvent, SOURCE } from './map.js'
