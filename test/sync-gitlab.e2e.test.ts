@@ -325,7 +325,7 @@ describe('engops sync from GitLab', () => {
     mkdirSync(dir)
     writeFileSync(
       join(dir, 'engops.yaml'),
-      'org: { name: A }\nsources:\n  - { id: gh, kind: github, repositories: [shop] }\n  - { id: x, kind: jira }\n  - { id: gl, kind: gitlab, group: acme, tokn: X }\n',
+      'org: { name: A }\nsources:\n  - { id: gh, kind: github, repositories: [shop] }\n  - { id: x, kind: linear }\n  - { id: gl, kind: gitlab, group: acme, tokn: X }\n',
     )
     const result = engops(['validate'], dir)
     expect(result.code).toBe(1)
@@ -333,7 +333,7 @@ describe('engops sync from GitLab', () => {
       'engops.yaml:3: sources[0].repositories[0]: expected owner/name, e.g. acme/shop',
     )
     expect(result.stderr).toContain(
-      'engops.yaml:4: sources[1].kind: no connector syncs "jira" (kinds: git, files, github, gitlab, pagerduty, opsgenie, statuspage, cdevents)',
+      'engops.yaml:4: sources[1].kind: no connector syncs "linear" (kinds: git, files, github, gitlab, jira, pagerduty, opsgenie, statuspage, cdevents)',
     )
     expect(result.stderr).toContain('engops.yaml:5: sources[2]: unknown field "tokn"')
     const schema = JSON.parse(engops(['schema'], dir).stdout)
@@ -342,6 +342,7 @@ describe('engops sync from GitLab', () => {
       'Event files source',
       'GitHub source',
       'GitLab source',
+      'Jira source',
       'PagerDuty source',
       'Opsgenie source',
       'Statuspage source',

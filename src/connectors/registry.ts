@@ -9,6 +9,7 @@ import { files } from './files/index.js'
 import { git } from './git/index.js'
 import { github } from './github/index.js'
 import { gitlab } from './gitlab/index.js'
+import { jira } from './jira/index.js'
 import { opsgenie } from './opsgenie/index.js'
 import { pagerduty } from './pagerduty/index.js'
 import { statuspage } from './statuspage/index.js'
@@ -20,6 +21,7 @@ export const CONNECTORS: readonly Connector<any>[] = [
   files,
   github,
   gitlab,
+  jira,
   pagerduty,
   opsgenie,
   statuspage,

@@ -8,6 +8,7 @@ const ctx = {
   serviceOfName: () => undefined,
   findIncident: async () => undefined,
   findRecord: async () => undefined,
+  teamOfName: () => undefined,
 }
 
 describe('webhook mapping', () => {

@@ -384,9 +384,12 @@ export class Engine {
       for (const name of [service.id, service.name, service.onCall])
         if (name) byName.set(key(name), service.id)
     }
+    const teams = new Map<string, string>()
+    for (const team of this.org.teams) for (const name of [team.id, team.name]) teams.set(key(name), team.id)
     return {
       serviceOfRepo: (repo) => byRepo.get(repo),
       serviceOfName: (name) => byName.get(key(name)),
+      teamOfName: (name) => teams.get(key(name)),
       findIncident: (source, id) => this.store.findIncident(source, id),
       findRecord: (type, source, id) => this.store.findRecord(type, source, id),
     }
