@@ -333,7 +333,7 @@ describe('engops sync from GitLab', () => {
       'engops.yaml:3: sources[0].repositories[0]: expected owner/name, e.g. acme/shop',
     )
     expect(result.stderr).toContain(
-      'engops.yaml:4: sources[1].kind: no connector syncs "linear" (kinds: git, files, github, gitlab, jira, pagerduty, opsgenie, statuspage, cdevents)',
+      'engops.yaml:4: sources[1].kind: no connector syncs "linear" (kinds: git, files, github, gitlab, jira, pagerduty, opsgenie, pagerduty-csv, opsgenie-csv, statuspage, cdevents)',
     )
     expect(result.stderr).toContain('engops.yaml:5: sources[2]: unknown field "tokn"')
     const schema = JSON.parse(engops(['schema'], dir).stdout)
@@ -345,6 +345,8 @@ describe('engops sync from GitLab', () => {
       'Jira source',
       'PagerDuty source',
       'Opsgenie source',
+      'PagerDuty CSV export source',
+      'Opsgenie CSV export source',
       'Statuspage source',
       'CDEvents source',
     ])

@@ -11,7 +11,13 @@ import { STARTER_CONFIG } from '../config/starter.js'
 import { generateDemo } from '../demo/generate.js'
 import { doraJson, Engine, ROLE_IDS } from '../engine/engine.js'
 import { familySummary, METRIC_FAMILIES, type MetricFamily } from '../engine/families.js'
-import { cdeventsSource, filesSource, gitSource, statuspageArchive } from '../engine/ingest.js'
+import {
+  cdeventsSource,
+  filesSource,
+  gitSource,
+  incidentExport,
+  statuspageArchive,
+} from '../engine/ingest.js'
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
@@ -175,6 +181,27 @@ export function buildProgram(): Command {
         })
       },
     )
+
+  for (const [kind, product] of [
+    ['pagerduty-csv', 'PagerDuty'],
+    ['opsgenie-csv', 'Opsgenie'],
+  ] as const)
+    imports
+      .command(`${kind} <files...>`)
+      .description(`${product}'s incident export as CSV: its rows into the store as incidents`)
+      .option(
+        '--map <name=service...>',
+        `a ${product} service or alert source (by id or name) → an engops service`,
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option('--json', 'print the summary as JSON')
+      .action(async (files: string[], options: { map?: string[]; json?: boolean }, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const summary = await ingestOne(engine, incidentExport(kind, files, serviceMapOf(options.map)))
+          if (options.json) return json(summary)
+          out([`stored ${describeCounts(summary.events)}`, ...summary.notes].join('; '))
+        })
+      })
 
   const metrics = program.command('metrics').description('compute metrics')
   metrics
@@ -394,4 +421,19 @@ function reportError(error: unknown): number {
     `engops: internal error — please report it\n${(error as Error)?.stack ?? String(error)}\n`,
   )
   return 70
+}
+
+/** `--map "Shop Frontend=storefront"`, given once per entry. */
+function serviceMapOf(entries: readonly string[] = []): Record<string, string> {
+  const map: Record<string, string> = {}
+  for (const entry of entries) {
+    const at = entry.lastIndexOf('=')
+    if (at <= 0 || at === entry.length - 1)
+      throw new EngopsError(
+        'USAGE',
+        `--map: "${entry}" is not name=service (e.g. "Shop Frontend=storefront")`,
+      )
+    map[entry.slice(0, at).trim()] = entry.slice(at + 1).trim()
+  }
+  return map
 }

@@ -3,7 +3,7 @@
  * stored so far, and read severity from the tool's priority (P1–P4) or urgency.
  */
 import type { Incident } from '../model/types.js'
-import type { Json } from './connector.js'
+import type { Json, OrgView } from './connector.js'
 
 export const slug = (text: string) =>
   text
@@ -31,4 +31,10 @@ export function incidentEvent(source: string, base: Incident | undefined, fields
     : {}
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) merged[key] = value
   return { type: 'incident', source, ...merged }
+}
+
+/** What mapping a tool's service to an engops service needs: the source's `serviceMap` and the org. */
+export interface ServiceMapping {
+  source: { serviceMap: Record<string, string> }
+  org: OrgView
 }

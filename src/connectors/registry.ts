@@ -10,7 +10,9 @@ import { git } from './git/index.js'
 import { github } from './github/index.js'
 import { gitlab } from './gitlab/index.js'
 import { jira } from './jira/index.js'
+import { opsgenieCsv } from './opsgenie/csv.js'
 import { opsgenie } from './opsgenie/index.js'
+import { pagerdutyCsv } from './pagerduty/csv.js'
 import { pagerduty } from './pagerduty/index.js'
 import { statuspage } from './statuspage/index.js'
 
@@ -24,6 +26,8 @@ export const CONNECTORS: readonly Connector<any>[] = [
   jira,
   pagerduty,
   opsgenie,
+  pagerdutyCsv,
+  opsgenieCsv,
   statuspage,
   cdevents,
 ]

@@ -50,6 +50,15 @@ export function statuspageArchive(
   }
 }
 
+/** `engops import pagerduty-csv` / `opsgenie-csv`: an incident tool's CSV export, services mapped by `serviceMap`. */
+export function incidentExport(
+  kind: 'pagerduty-csv' | 'opsgenie-csv',
+  paths: readonly string[],
+  serviceMap: Record<string, string> = {},
+): SourceEntry {
+  return { id: kind, kind, paths: [...paths], serviceMap }
+}
+
 /** `engops ingest events`: a files source; events that name no source are stored under `source`. */
 export function filesSource(paths: readonly string[], source?: string): SourceEntry {
   return { id: 'files', kind: 'files', paths: [...paths], ...(source ? { source } : {}) }

@@ -6,11 +6,9 @@
  * needs only to tell the two modes apart and take the CDEvent out (a few lines); the SDK's
  * validation of CloudEvents attributes adds nothing to the CDEvent's own checks.
  */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
-import { decodeEventBytes, splitEventText } from '../../model/event-text.js'
+import { splitEventText } from '../../model/event-text.js'
 import {
   type Connector,
   type Headers,
@@ -20,6 +18,7 @@ import {
   type SyncBatch,
   type SyncContext,
 } from '../connector.js'
+import { readSourceFile } from '../files/index.js'
 import { incidentEvent } from '../incidents.js'
 import { digest, tokenValid } from '../signatures.js'
 import { type Earlier, isCDEvent, mapCDEvent, SOURCE } from './map.js'
@@ -95,16 +94,7 @@ async function mapAll(events: readonly Json[], org: OrgView): Promise<{ mapped: 
 async function* readFiles(ctx: SyncContext<CDEventsOptions>): AsyncGenerator<SyncBatch> {
   const events: Json[] = []
   for (const path of ctx.source.paths) {
-    let bytes: Buffer
-    try {
-      bytes = readFileSync(resolve(ctx.baseDir, path))
-    } catch (error) {
-      throw new EngopsError(
-        'EVENTS_INVALID',
-        `${path}: cannot read (${(error as NodeJS.ErrnoException).code})`,
-      )
-    }
-    for (const record of splitEventText(decodeEventBytes(bytes, path), path)) {
+    for (const record of splitEventText(readSourceFile(ctx.baseDir, path), path)) {
       const event = cdeventOf(record.value)
       if (!event)
         throw new EngopsError(

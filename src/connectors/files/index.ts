@@ -23,23 +23,21 @@ export const filesOptions = z.strictObject({
 
 export type FilesOptions = z.output<typeof filesOptions>
 
-function readText(file: string, shown: string): string {
+/** The text of a source's file (a path relative to the org file's folder), named as written when unreadable. */
+export function readSourceFile(baseDir: string, path: string): string {
   let bytes: Buffer
   try {
-    bytes = readFileSync(file)
+    bytes = readFileSync(resolve(baseDir, path))
   } catch (error) {
-    throw new EngopsError(
-      'EVENTS_INVALID',
-      `${shown}: cannot read (${(error as NodeJS.ErrnoException).code})`,
-    )
+    throw new EngopsError('EVENTS_INVALID', `${path}: cannot read (${(error as NodeJS.ErrnoException).code})`)
   }
-  return decodeEventBytes(bytes, shown)
+  return decodeEventBytes(bytes, path)
 }
 
 async function* syncFiles(ctx: SyncContext<FilesOptions>): AsyncGenerator<SyncBatch> {
   const records: RawRecord[] = []
   for (const path of ctx.source.paths) {
-    for (const record of splitEventText(readText(resolve(ctx.baseDir, path), path), path)) {
+    for (const record of splitEventText(readSourceFile(ctx.baseDir, path), path)) {
       const { value } = record
       // The events of one source name it unless they name their own.
       if (value && typeof value === 'object' && !Array.isArray(value) && !('source' in value))

@@ -18,7 +18,7 @@ import {
   tokenOf,
 } from '../connector.js'
 import { restClient } from '../http.js'
-import { severityOf, slug } from '../incidents.js'
+import { type ServiceMapping, severityOf, slug } from '../incidents.js'
 import { collect, splitting, WindowTooFull, windowedSync } from '../windows.js'
 
 export const opsgenieOptions = z.strictObject({
@@ -88,7 +88,8 @@ export async function* syncOpsgenie(ctx: SyncContext<OpsgenieOptions>): AsyncGen
   )
 }
 
-function incidentOf(alert: Json, ctx: SyncContext<OpsgenieOptions>, unmapped: Set<string>): Json {
+/** An alert as the Alert API lists it → an incident (also for a CSV export's rows, shaped as alerts). */
+export function incidentOf(alert: Json, ctx: ServiceMapping, unmapped: Set<string>): Json {
   const created = isoTime(alert.createdAt)
   const report = obj(alert.report)
   const after = (ms: unknown) =>
@@ -103,13 +104,14 @@ function incidentOf(alert: Json, ctx: SyncContext<OpsgenieOptions>, unmapped: Se
     id: alert.id,
     services: [serviceOf(alert, ctx, unmapped)],
     severity: severityOf(alert.priority, undefined),
-    detectedAt: created,
+    // A time that does not parse is kept as written, so that validation names it.
+    detectedAt: created ?? alert.createdAt,
     ...(acknowledgedAt ? { acknowledgedAt } : {}),
     ...(resolvedAt ? { resolvedAt } : {}),
   }
 }
 
-function serviceOf(alert: Json, ctx: SyncContext<OpsgenieOptions>, unmapped: Set<string>): string {
+function serviceOf(alert: Json, ctx: ServiceMapping, unmapped: Set<string>): string {
   const map = ctx.source.serviceMap
   const tags: unknown[] = Array.isArray(alert.tags) ? alert.tags : []
   const tagged = tags.find((t): t is string => typeof t === 'string' && t.startsWith('service:'))

@@ -13,7 +13,7 @@
 import { z } from 'zod'
 import { type Json, obj, type SyncBatch, type SyncContext, sinceOption, tokenOf } from '../connector.js'
 import { restClient } from '../http.js'
-import { incidentEvent, severityOf, slug } from '../incidents.js'
+import { incidentEvent, type ServiceMapping, severityOf, slug } from '../incidents.js'
 import { collect, splitting, WindowTooFull, windowedSync } from '../windows.js'
 
 export const pagerdutyOptions = z.strictObject({
@@ -179,10 +179,8 @@ function window(from: number, to: number): URLSearchParams {
 }
 
 /** The engops service of a PagerDuty service: the source's map (by id, then name), else the org's rule. */
-function serviceOf(
-  ctx: SyncContext<PagerDutyOptions>,
-  service: Json,
-): { id: string; name: string; mapped: boolean } {
+/** A PagerDuty service (`{id, summary}`) → an engops service by `serviceMap`, else by id, name or `onCall`. */
+export function serviceOf(ctx: ServiceMapping, service: Json): { id: string; name: string; mapped: boolean } {
   const name = String(service.summary ?? service.id ?? 'unknown')
   const map = ctx.source.serviceMap
   const mapped =
