@@ -199,3 +199,51 @@ test('reads the entities of a Backstage backend', async () => {
     await new Promise((resolve) => server.close(resolve))
   }
 })
+
+test('catalog: { backstage: path } is read live by every command: the file keeps its fields, the catalog adds the rest', () => {
+  const dir = join(root, 'live')
+  mkdirSync(dir)
+  const org = `org: { name: Acme, timezone: UTC }
+teams:
+  - { id: web, name: Web, type: stream-aligned }
+services:
+  - { id: storefront, owner: web, tier: 1, repositories: [shop] }
+catalog: { backstage: ../catalog }
+`
+  writeFileSync(join(dir, 'engops.yaml'), org)
+  const valid = engops(['validate'], dir)
+  expect(valid.code, valid.stderr).toBe(0)
+  expect(valid.stdout).toContain(
+    'valid — 2 teams, 2 people, 2 services, 0 SLOs, 0 OKRs (with the Backstage catalog ../catalog)',
+  )
+  const topology = JSON.parse(engops(['topology', '--json'], dir).stdout) as {
+    teams: { id: string; name: string; type: string; size: number; services: string[] }[]
+  }
+  expect(
+    topology.teams.map(({ id, name, type, size, services }) => ({ id, name, type, size, services })),
+  ).toEqual([
+    // The file's name and type kept; the catalog's member ana added.
+    { id: 'web', name: 'Web', type: 'stream-aligned', size: 1, services: ['storefront'] },
+    { id: 'payments', name: 'payments', type: 'platform', size: 1, services: ['payments-api'] },
+  ])
+  expect(readFileSync(join(dir, 'engops.yaml'), 'utf8')).toBe(org)
+
+  // A catalog entry that breaks the org is named by the catalog and its entity.
+  const broken = join(root, 'broken-catalog')
+  mkdirSync(broken)
+  writeFileSync(
+    join(broken, 'catalog-info.yaml'),
+    COMPONENTS.replace('owner: web', 'owner: group:default/nobody'),
+  )
+  writeFileSync(join(dir, 'engops.yaml'), org.replace('../catalog', '../broken-catalog'))
+  const bad = engops(['validate'], dir)
+  expect(bad.code).toBe(1)
+  expect(bad.stderr).toContain(`${broken}: Component payments-api: owner: unknown team "payments"`)
+
+  writeFileSync(join(dir, 'engops.yaml'), org.replace('../catalog', '../nowhere'))
+  const missing = engops(['validate'], dir)
+  expect(missing.code).toBe(1)
+  expect(missing.stderr).toContain(
+    `engops.yaml:6: catalog.backstage: ${join(root, 'nowhere')}: no such file or folder`,
+  )
+})

@@ -80,7 +80,7 @@ export function buildProgram(): Command {
       const target = file ?? command.optsWithGlobals<GlobalOptions>().config ?? CONFIG_FILE_NAME
       const { org } = loadConfigFile(target)
       out(
-        `${target}: valid — ${org.teams.length} teams, ${org.people.length} people, ${org.services.length} services, ${org.slos.length} SLOs, ${org.okrs.length} OKRs`,
+        `${target}: valid — ${org.teams.length} teams, ${org.people.length} people, ${org.services.length} services, ${org.slos.length} SLOs, ${org.okrs.length} OKRs${org.catalog ? ` (with the Backstage catalog ${org.catalog.backstage})` : ''}`,
       )
     })
 

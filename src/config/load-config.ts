@@ -10,6 +10,7 @@ import { CONNECTORS, connectorOf } from '../connectors/registry.js'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
 import { type OrgFile, orgFileSchema, withMembership } from '../model/org.js'
+import { withLiveCatalog } from './live-catalog.js'
 
 export const CONFIG_FILE_NAME = 'engops.yaml'
 
@@ -55,21 +56,27 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     }
     return undefined
   }
-  const raw = doc.toJS() ?? {}
+  const { raw, placeOf } = withLiveCatalog(doc.toJS() ?? {}, file, lineOf(['catalog', 'backstage']))
+  // An entry the catalog added is named by the catalog and its entity, not by a line of this file.
+  const place = (detail: ErrorDetail, path: Path): ErrorDetail => {
+    const from = placeOf(path)
+    if (!from) return detail
+    const field = formatPath(path.slice(2))
+    return {
+      file: from.file,
+      path: from.entity,
+      message: field ? `${field}: ${detail.message}` : detail.message,
+    }
+  }
   const parsed = orgFileSchema.safeParse(raw)
   if (!parsed.success) {
     throw invalid(
       file,
-      parsed.error.issues.map((issue) => issueDetail(issue, file, lineOf)),
+      parsed.error.issues.map((issue) => place(issueDetail(issue, file, lineOf), pathOf(issue))),
     )
   }
-  const problems = [...checkReferences(parsed.data), ...checkSources(parsed.data)].map(
-    ({ path, message }) => ({
-      file,
-      line: lineOf(path),
-      path: formatPath(path),
-      message,
-    }),
+  const problems = [...checkReferences(parsed.data), ...checkSources(parsed.data)].map(({ path, message }) =>
+    place({ file, line: lineOf(path), path: formatPath(path), message }, path),
   )
   if (problems.length > 0) throw invalid(file, problems)
   return { file, org: withMembership(parsed.data), lineOf }
@@ -80,12 +87,15 @@ function invalid(file: string, details: ErrorDetail[]): EngopsError {
   return new EngopsError('CONFIG_INVALID', `${file}: ${details.length} ${noun}`, details)
 }
 
+const pathOf = (issue: z.core.$ZodIssue): Path =>
+  issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+
 function issueDetail(
   issue: z.core.$ZodIssue,
   file: string,
   lineOf: (path: Path) => number | undefined,
 ): ErrorDetail {
-  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+  const path = pathOf(issue)
   if (issue.code === 'unrecognized_keys') {
     return {
       file,

@@ -359,6 +359,12 @@ export const orgFileSchema = z.strictObject({
   risks: z.array(riskSchema).default([]),
   experiments: z.array(experimentSchema).default([]),
   sources: z.array(sourceSchema).default([]),
+  /**
+   * A software catalog read each time the file is loaded (a file or folder, relative to this
+   * file): its groups, users and components join teams, people and services; an entry of this
+   * file with the same id keeps the fields it sets.
+   */
+  catalog: z.strictObject({ backstage: z.string().min(1) }).optional(),
 })
 
 export type OrgFile = z.output<typeof orgFileSchema>

@@ -124,6 +124,11 @@ export async function readCatalog(location: string, env: NodeJS.ProcessEnv): Pro
       throw new EngopsError('USAGE', `${location}: the catalog did not answer a list of entities`)
     return body.map(obj)
   }
+  return readCatalogFiles(location)
+}
+
+/** The entities of a catalog file (several YAML documents) or of every `.yaml` / `.yml` below a folder. */
+export function readCatalogFiles(location: string): Json[] {
   let isDirectory: boolean
   try {
     isDirectory = statSync(location).isDirectory()
