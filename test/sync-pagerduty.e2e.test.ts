@@ -37,7 +37,7 @@ function org(api: string) {
   return `org: { name: Acme, timezone: UTC }
 people:
   - { id: ana, name: Ana, emails: [ana@example.com], team: web }
-  - { id: bob, name: Bob, emails: [bob@example.com], team: web }
+  - { id: bob, name: Bob, emails: [bob@acme.example], team: web } # PagerDuty knows Bob by another email
   - { id: cai, name: Cai, emails: [cai@example.com], team: web }
   - { id: dee, name: Dee, emails: [dee@example.com], team: web }
 teams:
@@ -216,6 +216,9 @@ describe('engops sync from PagerDuty', () => {
     expect(summary?.error).toBeNull()
     expect(summary?.notes).toContain(
       "PagerDuty services that map to no service of the org file (add them to serviceMap or a service's onCall): Legacy Batch",
+    )
+    expect(summary?.notes).toContain(
+      'PagerDuty on-call users who are no person of the org file (add their emails to people; their shifts still count): bob@example.com',
     )
     // The 429 and the 500 were each asked again.
     expect(standIn.requests[2]).toBe(standIn.requests[1])

@@ -29,6 +29,8 @@ export interface OrgView {
   serviceOfRepo: (repo: string) => string | undefined
   /** The service an alerting tool's service name or id means (id, name, or `onCall` match). */
   serviceOfName: (name: string) => string | undefined
+  /** The person an identity (email, name, login) is, if the org file says. */
+  personOf: (identity: string) => string | undefined
   /** The team a tracker's project or board name means (a team's id or name). */
   teamOfName: (name: string) => string | undefined
   findIncident: (source: string, id: string) => Promise<Incident | undefined>

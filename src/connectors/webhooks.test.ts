@@ -9,6 +9,7 @@ const ctx = {
   findIncident: async () => undefined,
   findRecord: async () => undefined,
   teamOfName: () => undefined,
+  personOf: () => undefined,
 }
 
 describe('webhook mapping', () => {

@@ -390,6 +390,7 @@ export class Engine {
       serviceOfRepo: (repo) => byRepo.get(repo),
       serviceOfName: (name) => byName.get(key(name)),
       teamOfName: (name) => teams.get(key(name)),
+      personOf: (identity) => this.identities.personOf(identity),
       findIncident: (source, id) => this.store.findIncident(source, id),
       findRecord: (type, source, id) => this.store.findRecord(type, source, id),
     }

@@ -65,6 +65,7 @@ export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncG
   }
   const incidentById = async (id: string) =>
     obj(((await (await rest.get(`${base}/incidents/${encodeURIComponent(id)}`)).json()) as Json).incident)
+  const strangers = new Set<string>()
   yield* windowedSync(
     ctx,
     STREAM,
@@ -82,12 +83,24 @@ export async function* syncPagerDuty(ctx: SyncContext<PagerDutyOptions>): AsyncG
         events.push(await incidentOf(ctx, incident, service.id, acknowledgedAt))
       }
       if (Object.keys(source.schedules).length > 0)
-        events.push(...(await shifts(list, source.schedules, from, to)))
+        for (const shift of await shifts(list, source.schedules, from, to)) {
+          if (!ctx.org.personOf(String(shift.person))) strangers.add(String(shift.person))
+          events.push(shift)
+        }
       return events
     },
     (names) =>
       `PagerDuty services that map to no service of the org file (add them to serviceMap or a service's onCall): ${names}`,
   )
+  if (strangers.size > 0)
+    yield {
+      stream: STREAM,
+      events: [],
+      cursor: null,
+      notes: [
+        `PagerDuty on-call users who are no person of the org file (add their emails to people; their shifts still count): ${[...strangers].sort().join(', ')}`,
+      ],
+    }
 }
 
 interface Read {
