@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { DoraJson } from '../src/engine/engine.js'
-import { engops, engopsJson, tempDir } from './helpers.js'
+import { engops, engopsJson, ROOT, tempDir } from './helpers.js'
 
 let dir: string
 let cleanup: () => void
@@ -11,6 +11,34 @@ beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
 })
 afterEach(() => cleanup())
+
+describe('the command itself', () => {
+  test('--version prints the package version; help <command> its usage; a name that does not exist is a usage mistake', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string
+    }
+    const printed = engops(['--version'], dir)
+    expect(printed.code).toBe(0)
+    expect(printed.stdout.trim()).toBe(version)
+    const help = engops(['help', 'sync'], dir)
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: engops sync [options]')
+    writeFileSync(
+      join(dir, 'engops.yaml'),
+      'org: { name: A }\nteams:\n  - { id: web, name: Web, type: stream-aligned }\n',
+    )
+    for (const args of [
+      ['metrics', 'dora', '--team', 'nope'],
+      ['scorecard', 'nope'],
+      ['report', 'nope'],
+      ['experiment', 'nope'],
+    ]) {
+      const result = engops(args, dir)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr, args.join(' ')).toMatch(/nope/)
+    }
+  })
+})
 
 describe('org file commands', () => {
   test('init writes a commented starter that validates, and refuses to overwrite', () => {

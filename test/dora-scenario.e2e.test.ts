@@ -294,7 +294,7 @@ describe('DORA on a hand-computed history', () => {
 
   test('unknown teams and bad dates are clear usage errors', () => {
     const team = engops(['metrics', 'dora', '--team', 'nope'], dir)
-    expect(team.code).toBe(1)
+    expect(team.code).toBe(2)
     expect(team.stderr).toContain('unknown team "nope" (teams: web, pay)')
     const date = engops(['metrics', 'dora', '--from', '2025-13-01'], dir)
     expect(date.code).toBe(2)

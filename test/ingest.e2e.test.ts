@@ -480,7 +480,7 @@ describe('engops ingest tags', () => {
   test('an unknown service is refused before anything is read', () => {
     makeRepo(join(dir, 'shop'), [{ at: '2025-03-01T10:00:00Z' }])
     const result = engops(['ingest', 'tags', 'shop', '--service', 'nope'], dir)
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toContain('unknown service "nope"')
   })
 })

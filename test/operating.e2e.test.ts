@@ -221,7 +221,7 @@ describe('on the demo organization', () => {
     const checkins = () => storeRows(dir, "select * from records where type = 'okr_checkin' order by id")
     const before = { counts: await storeCounts(dir), checkins: await checkins() }
     const bad = engops(['okr', 'checkin', 'kr-nope', '--value', '1'], dir)
-    expect(bad.code).toBe(1)
+    expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('unknown key result "kr-nope"')
     expect({ counts: await storeCounts(dir), checkins: await checkins() }).toEqual(before)
   })

@@ -2,7 +2,7 @@
  * The `engops` command line: a thin shell over the engine. Argument parsing lives here; every
  * number comes from `engine/`. User mistakes are printed by one error printer, without a stack.
  */
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { orgJsonSchema } from '../config/json-schema.js'
@@ -47,6 +47,7 @@ function isoPeriod(period: Period) {
 export function buildProgram(): Command {
   const program = new Command()
     .name('engops')
+    .version(packageVersion(), '-V, --version', 'print the version of engops')
     .description('Engineering operating system: DORA and delivery metrics joined with your organization.')
     .option('--config <file>', `org file (default: ./${CONFIG_FILE_NAME})`)
     .option(
@@ -415,7 +416,8 @@ function reportError(error: unknown): number {
   if (error instanceof EngopsError) {
     process.stderr.write(`engops: ${error.message}\n`)
     for (const detail of error.details) process.stderr.write(`  ${formatDetail(detail)}\n`)
-    return error.code === 'USAGE' ? 2 : 1
+    // One rule: a flag or a name the user typed (a team, service, role, report…) that is wrong is a usage mistake.
+    return error.code === 'USAGE' || error.code === 'NOT_FOUND' ? 2 : 1
   }
   process.stderr.write(
     `engops: internal error — please report it\n${(error as Error)?.stack ?? String(error)}\n`,
@@ -436,4 +438,10 @@ function serviceMapOf(entries: readonly string[] = []): Record<string, string> {
     map[entry.slice(0, at).trim()] = entry.slice(at + 1).trim()
   }
   return map
+}
+
+/** The version in package.json (dist/cli/main.js is two folders below it). */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
 }
