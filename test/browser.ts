@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs'
 
-export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => Boolean(path && existsSync(path)),
-)
+/** `CHROMIUM_PATH` when set (a wrong one is missing, not replaced), else Debian's and Ubuntu's places. */
+export const CHROMIUM = (
+  process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']
+).find((path) => existsSync(path))
 
 export function requireChromium(): boolean {
   if (CHROMIUM) return true
