@@ -451,15 +451,19 @@ describe('engops ingest git', () => {
 })
 
 describe('engops ingest tags', () => {
-  test('matching release tags become successful production deployments', async () => {
+  test('version tags with or without v become production deployments; pre-releases and other tags are counted out', async () => {
     const repo = join(dir, 'shop')
     const shas = makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-05T10:00:00Z' }])
     const tag = (name: string, sha: string) => execFileSync('git', ['tag', name, sha], { cwd: repo })
     tag('v1.0.0', shas[0]!)
-    tag('v1.1.0', shas[1]!)
+    tag('1.1.0', shas[1]!) // as express names its 4.x releases
+    tag('v1.2.0-rc.1', shas[1]!)
     tag('nightly-1', shas[1]!)
-    const result = engops(['ingest', 'tags', 'shop', '--service', 'storefront', '--pattern', 'v*'], dir)
-    expect(result.stdout).toContain('2 tags matching "v*" as deployments of storefront')
+    const result = engops(['ingest', 'tags', 'shop', '--service', 'storefront'], dir)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout.trim()).toBe(
+      'shop: 2 new commits; 2 of 4 tags as deployments of storefront; left out: 1 not a version, 1 pre-release',
+    )
     const deployments = (await snapshot()).deployments as {
       id: string
       environment: string
@@ -468,13 +472,31 @@ describe('engops ingest tags', () => {
       finished_at: number
     }[]
     expect(deployments.map((d) => [d.id, d.sha, d.environment, d.result, d.finished_at])).toEqual([
+      ['shop:1.1.0', shas[1], 'production', 'success', Date.parse('2025-03-05T10:00:00Z')],
       ['shop:v1.0.0', shas[0], 'production', 'success', Date.parse('2025-03-01T10:00:00Z')],
-      ['shop:v1.1.0', shas[1], 'production', 'success', Date.parse('2025-03-05T10:00:00Z')],
     ])
     const dora = engopsJson<DoraJson>(['metrics', 'dora', '--from', '2025-03-01', '--to', '2025-03-08'], dir)
     expect(dora.deploymentFrequency.deployments).toBe(2)
-    // v1.0.0 is the first deployment (its commit is inside the look-back); v1.1.0 ships commit 2 at once.
+    // v1.0.0 is the first deployment (its commit is inside the look-back); 1.1.0 ships commit 2 at once.
     expect(dora.leadTime).toMatchObject({ n: 2, medianSeconds: 0 })
+
+    const tags = (...args: string[]) =>
+      engops(['ingest', 'tags', 'shop', '--service', 'storefront', ...args], dir)
+        .stdout.trim()
+        .replace(/^shop: 0 new commits; /, '')
+    // Several patterns, each kept; braces; pre-releases on request; exclusions; any tag.
+    expect(tags('--pattern', 'v*', '--pattern', '1.*')).toBe(
+      '2 of 4 tags as deployments of storefront; left out: 1 not matching the patterns, 1 pre-release',
+    )
+    expect(tags('--pattern', 'v{1.0.0,1.2.0-rc.1}', '--prereleases')).toBe(
+      '2 of 4 tags as deployments of storefront; left out: 2 not matching the patterns',
+    )
+    expect(tags('--exclude', '1.1.*')).toBe(
+      '1 of 4 tags as deployments of storefront; left out: 1 excluded, 1 not a version, 1 pre-release',
+    )
+    expect(tags('--any-tag', '--pattern', 'nightly-*')).toBe(
+      '1 of 4 tags as deployments of storefront; left out: 3 not matching the patterns',
+    )
   })
 
   test('an unknown service is refused before anything is read', () => {

@@ -140,24 +140,39 @@ export function buildProgram(): Command {
 
   ingest
     .command('tags <path>')
-    .description('treat release tags as successful production deployments of a service')
+    .description(
+      'treat release tags as successful production deployments of a service: by default every version tag (v1.2.3, 4.17.1) but pre-releases',
+    )
     .requiredOption('--service <id>', 'the service the tags deploy')
-    .option('--pattern <glob>', 'tag pattern', 'v*')
+    .option('--pattern <glob>', 'a glob release tags match (repeat for several; braces work)', collect)
+    .option('--exclude <glob>', 'a glob of tags that are not releases (repeatable)', collect)
+    .option('--any-tag', 'every tag the patterns match, not only versions')
+    .option('--prereleases', 'count pre-release versions (-rc.1, -beta.2) as releases too')
     .option('--repo <name>', 'repository name (default: the directory name)')
     .action(
       async (
         path: string,
-        options: { service: string; pattern: string; repo?: string },
+        options: {
+          service: string
+          pattern?: string[]
+          exclude?: string[]
+          anyTag?: boolean
+          prereleases?: boolean
+          repo?: string
+        },
         command: Command,
       ) => {
         await withEngine(command, async (engine) => {
           engine.resolveScope({ service: options.service })
-          const releaseTags = { service: options.service, pattern: options.pattern }
+          const releaseTags = {
+            service: options.service,
+            patterns: options.pattern ?? [],
+            exclude: options.exclude ?? [],
+            semver: !options.anyTag,
+            prereleases: options.prereleases ?? false,
+          }
           const s = await ingestOne(engine, gitSource(path, { repo: options.repo, releaseTags }))
-          const commits = s.events.commit ?? 0
-          out(
-            `${s.streams[0]}: ${formatCount(commits)} new commits; ${s.events.deployment ?? 0} tags matching "${options.pattern}" as deployments of ${options.service}`,
-          )
+          out([`${s.streams[0]}: ${formatCount(s.events.commit ?? 0)} new commits`, ...s.notes].join('; '))
         })
       },
     )
@@ -193,7 +208,7 @@ export function buildProgram(): Command {
       .option(
         '--map <name=service...>',
         `a ${product} service or alert source (by id or name) → an engops service`,
-        (value: string, previous: string[] = []) => [...previous, value],
+        collect,
       )
       .option('--json', 'print the summary as JSON')
       .action(async (files: string[], options: { map?: string[]; json?: boolean }, command: Command) => {
@@ -444,4 +459,9 @@ function serviceMapOf(entries: readonly string[] = []): Record<string, string> {
 function packageVersion(): string {
   const file = new URL('../../package.json', import.meta.url)
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+}
+
+/** A repeatable option's values, in the order given. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
 }

@@ -21,7 +21,11 @@ export interface SourceEntry {
 /** `engops ingest git`: a git source of one path (tags as deployments with `releaseTags`). */
 export function gitSource(
   path: string,
-  options: { repo?: string | undefined; releaseTags?: { service: string; pattern: string } } = {},
+  options: {
+    repo?: string | undefined
+    /** As `releaseTags:` of a git source (patterns, exclude, semver, prereleases). */
+    releaseTags?: { service: string } & Record<string, unknown>
+  } = {},
 ): SourceEntry {
   return {
     id: GIT_SOURCE,

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { Connector, SyncBatch, SyncContext } from '../connector.js'
 import { commitTotals, type ParsedCommit } from './log-parser.js'
 import { checkRepository, listRefTips, repositoryName, revisionsOf, walkCommits } from './read.js'
-import { releaseTagDeployments } from './tags.js'
+import { describeReleaseTags, releaseTagDeployments } from './tags.js'
 
 /** Commits and tags read from git are stored under this source. */
 export const GIT_SOURCE = 'git'
@@ -22,9 +22,21 @@ export const gitOptions = z.strictObject({
   releaseTags: z
     .strictObject({
       service: z.string().min(1),
-      pattern: z.string().min(1).default('v*'),
+      /** Globs a release tag matches one of (default: every tag); `pattern` is one of them. */
+      patterns: z.array(z.string().min(1)).default([]),
+      pattern: z.string().min(1).optional(),
+      /** Globs of tags that are not releases. */
+      exclude: z.array(z.string().min(1)).default([]),
+      /** Only tags that are versions (`v1.2.3`, `4.17.1`); false: every tag the patterns match. */
+      semver: z.boolean().default(true),
+      /** Pre-release versions (`-rc.1`, `-beta.2`) count as releases too. */
+      prereleases: z.boolean().default(false),
       environment: z.string().min(1).default('production'),
     })
+    .transform(({ pattern, patterns, ...rest }) => ({
+      ...rest,
+      patterns: pattern ? [pattern, ...patterns] : patterns,
+    }))
     .optional(),
 })
 
@@ -82,14 +94,16 @@ async function* syncGit(ctx: SyncContext<GitOptions>): AsyncGenerator<SyncBatch>
       sha: tip.commit,
       at: iso(tip.createdAt),
     }))
-  const deployments = ctx.source.releaseTags
-    ? await releaseTagDeployments(cwd, repo, ctx.source.releaseTags)
-    : []
+  const options = ctx.source.releaseTags
+  const released = options ? await releaseTagDeployments(cwd, repo, options) : undefined
   yield {
     stream: repo,
-    events: [...tags, ...deployments],
+    events: [...tags, ...(released?.deployments ?? [])],
     cursor: JSON.stringify(revisionsOf(tips)),
-    notes: unreadable > 0 ? [`${unreadable} stored without line counts (unreadable objects)`] : [],
+    notes: [
+      ...(options && released ? [describeReleaseTags(options.service, released.counts)] : []),
+      ...(unreadable > 0 ? [`${unreadable} stored without line counts (unreadable objects)`] : []),
+    ],
   }
 }
 
@@ -100,7 +114,7 @@ export const git: Connector<GitOptions> = {
   kind: 'git',
   title: 'git',
   reads:
-    'commits of every branch and tag (not `refs/pull/*`) with per-file line counts, and tags; optionally release tags as deployments of a service (`releaseTags: {service, pattern}`)',
+    'commits of every branch and tag (not `refs/pull/*`) with per-file line counts, and tags; optionally release tags as deployments of a service (`releaseTags: {service, patterns, exclude, semver, prereleases}`: by default every version tag but pre-releases)',
   access: 'a local clone or bare mirror (`path`); nothing leaves the machine',
   options: gitOptions,
   read: syncGit,
