@@ -440,6 +440,20 @@ describe('engops ingest git', () => {
     expect(commits.filter((c) => c.parents === '')).toHaveLength(1)
   })
 
+  test('a bare mirror kept as <name>/repo is named by its folder; a repository no service lists is said at ingest', () => {
+    const work = join(dir, 'work')
+    makeRepo(work, [{ at: '2025-03-01T10:00:00Z' }, { at: '2025-03-02T10:00:00Z' }])
+    execFileSync('git', ['clone', '-q', '--mirror', work, join(dir, 'express', 'repo')])
+    const result = engops(['ingest', 'git', join('express', 'repo')], dir)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain(
+      'express: 2 commits, 0 tags; no service lists the repository "express" (the services list shop): give its name with --repo NAME (or repo: in the source), or add "express" to a service\'s repositories, or its commits count for no service',
+    )
+    // Named as a service lists it, nothing is said.
+    const named = engops(['ingest', 'git', join('express', 'repo'), '--repo', 'shop'], dir)
+    expect(named.stdout).not.toContain('no service lists')
+  })
+
   test('a path that is not a repository is a clear error and stores nothing', async () => {
     const repo = join(dir, 'shop')
     makeRepo(repo, [{ at: '2025-03-01T10:00:00Z' }])

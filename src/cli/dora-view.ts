@@ -82,7 +82,7 @@ export function renderDora(answer: DoraAnswer, orgName: string, style: Style): s
     dq.negativeStageSpans && `${dq.negativeStageSpans} negative PR stage spans excluded`,
     dq.negativeRestoreTimes && `${dq.negativeRestoreTimes} incidents resolved before detection excluded`,
     dq.deploymentsWithUnknownSha &&
-      `${dq.deploymentsWithUnknownSha} deployments whose sha is in no ingested repository`,
+      `${dq.deploymentsWithUnknownSha} deployments whose sha is in none of their service's repositories (is the repository ingested under the name the service lists? engops ingest git --repo NAME)`,
     dq.incidentsWithUnmatchedCause &&
       `${dq.incidentsWithUnmatchedCause} incidents name a cause no deployment matches`,
     dq.unresolvedIncidents && `${dq.unresolvedIncidents} incidents still open`,

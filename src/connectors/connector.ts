@@ -27,6 +27,8 @@ export interface Mapped {
 export interface OrgView {
   /** The service a repository (by name) deploys, if the org file says. */
   serviceOfRepo: (repo: string) => string | undefined
+  /** The repository names the services of the org file list. */
+  repositories: readonly string[]
   /** The service an alerting tool's service name or id means (id, name, or `onCall` match). */
   serviceOfName: (name: string) => string | undefined
   /** The person an identity (email, name, login) is, if the org file says. */

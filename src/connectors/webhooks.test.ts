@@ -6,6 +6,7 @@ import { mapGitHub } from './github/webhook.js'
 const ctx = {
   serviceOfRepo: (repo: string) => (repo === 'shop' ? 'storefront' : undefined),
   serviceOfName: () => undefined,
+  repositories: ['shop'],
   findIncident: async () => undefined,
   findRecord: async () => undefined,
   teamOfName: () => undefined,

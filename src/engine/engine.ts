@@ -388,6 +388,7 @@ export class Engine {
     for (const team of this.org.teams) for (const name of [team.id, team.name]) teams.set(key(name), team.id)
     return {
       serviceOfRepo: (repo) => byRepo.get(repo),
+      repositories: [...byRepo.keys()].sort(),
       serviceOfName: (name) => byName.get(key(name)),
       teamOfName: (name) => teams.get(key(name)),
       personOf: (identity) => this.identities.personOf(identity),

@@ -101,6 +101,7 @@ async function* syncGit(ctx: SyncContext<GitOptions>): AsyncGenerator<SyncBatch>
     events: [...tags, ...(released?.deployments ?? [])],
     cursor: JSON.stringify(revisionsOf(tips)),
     notes: [
+      ...(ctx.org.serviceOfRepo(repo) ? [] : [noServiceNote(repo, ctx.org.repositories)]),
       ...(options && released ? [describeReleaseTags(options.service, released.counts)] : []),
       ...(unreadable > 0 ? [`${unreadable} stored without line counts (unreadable objects)`] : []),
     ],
@@ -118,4 +119,11 @@ export const git: Connector<GitOptions> = {
   access: 'a local clone or bare mirror (`path`); nothing leaves the machine',
   options: gitOptions,
   read: syncGit,
+}
+
+/** Said at ingest: a repository no service lists gives no service a lead time, however much it holds. */
+function noServiceNote(repo: string, known: readonly string[]): string {
+  const listed =
+    known.length > 0 ? `the services list ${known.join(', ')}` : 'no service lists a repository yet'
+  return `no service lists the repository "${repo}" (${listed}): give its name with --repo NAME (or repo: in the source), or add "${repo}" to a service's repositories, or its commits count for no service`
 }

@@ -28,9 +28,14 @@ export interface RefTip {
 export function repositoryName(path: string, explicit?: string): string {
   if (explicit) return explicit
   const absolute = resolve(path)
-  const name = basename(absolute) === '.git' ? basename(resolve(absolute, '..')) : basename(absolute)
+  const own = basename(absolute).replace(/\.git$/, '')
+  // A clone's .git, or a mirror kept as <name>/repo: the folder above names the repository.
+  const name = GENERIC_NAMES.has(own.toLowerCase()) ? basename(resolve(absolute, '..')) : own
   return name.replace(/\.git$/, '')
 }
+
+/** Folder names that say "a repository" rather than which one. */
+const GENERIC_NAMES = new Set(['', 'repo', 'repository', 'mirror', 'git', 'src', 'source', 'code', 'clone'])
 
 export async function git(cwd: string, args: string[]): Promise<string> {
   try {
