@@ -20,6 +20,7 @@ import {
 } from '../engine/ingest.js'
 import type { Period } from '../metrics/calendar.js'
 import { EngopsError, formatDetail } from '../model/errors.js'
+import { registerDoctorCommand } from './doctor-command.js'
 import { renderDora, renderDoraExplanation } from './dora-view.js'
 import { registerCatalogImports } from './import-command.js'
 import { describeCounts, describeGitIngest, ingestOne, ingestWithProgress } from './ingest-view.js'
@@ -407,6 +408,7 @@ export function buildProgram(): Command {
   registerServerCommands(program)
   registerSyncCommand(program)
   registerPeopleCommand(program)
+  registerDoctorCommand(program)
   return program
 }
 

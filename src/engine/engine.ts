@@ -350,6 +350,11 @@ export class Engine {
     }
   }
 
+  /** Brings the derived facts up to date, for a reader of the store's derived tables (`engops doctor`). */
+  async derivedFacts(): Promise<void> {
+    await this.ensureDerived()
+  }
+
   /** Derived facts up to date before a question reads them (once per data version). */
   private ensureDerived(): Promise<void> {
     this.derivedReady ??= this.deriveNow().catch((error) => {

@@ -650,6 +650,71 @@ export class StoreReader {
     }))
   }
 
+  /** Commits per repository (`engops doctor`). */
+  async commitsByRepo(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('commits')
+      .select(['repo', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('repo')
+      .execute()
+    return new Map(rows.map((row) => [row.repo, Number(row.n)]))
+  }
+
+  /** Deployments per service (`engops doctor`). */
+  async deploymentsByService(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('deployments')
+      .select(['service', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('service')
+      .execute()
+    return new Map(rows.map((row) => [row.service, Number(row.n)]))
+  }
+
+  /** Releases stored twice: a tag deployment and a deployment event of another source, same service and commit. */
+  async releasesCountedTwice(): Promise<{ service: string; sha: string }[]> {
+    return this.db
+      .selectFrom('deployments as t')
+      .innerJoin('deployments as d', (join) =>
+        join
+          .onRef('d.service', '=', 't.service')
+          .onRef('d.sha', '=', 't.sha')
+          .onRef('d.source', '<>', 't.source'),
+      )
+      .select(['t.service', 't.sha'])
+      .where('t.source', '=', 'tags')
+      .distinct()
+      .execute()
+  }
+
+  /**
+   * Shipped deployments whose sha is in none of their service's repositories, with the repository
+   * that has it when one does (the repository is then ingested under a name no service lists).
+   */
+  async deploymentsOutsideTheirRepositories(): Promise<
+    { service: string; sha: string; foundIn: string | null }[]
+  > {
+    const rows = await this.db
+      .selectFrom('shipped_deployments as s')
+      .innerJoin('deployments as d', (join) =>
+        join.onRef('d.source', '=', 's.source').onRef('d.id', '=', 's.id'),
+      )
+      .leftJoin('commits as c', 'c.sha', 'd.sha')
+      .select(['s.service', 'd.sha', 'c.repo'])
+      .where('s.repo', 'is', null)
+      .execute()
+    return rows.map((row) => ({ service: row.service, sha: row.sha, foundIn: row.repo ?? null }))
+  }
+
+  /** Stored events of the generic families, by type (`engops doctor`). */
+  async recordsByType(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('records')
+      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('type')
+      .execute()
+    return new Map(rows.map((row) => [row.type, Number(row.n)]))
+  }
+
   /** The time of the first commit of each repository. */
   async firstCommitTimes(repos: readonly string[]): Promise<Map<string, number>> {
     if (repos.length === 0) return new Map()
