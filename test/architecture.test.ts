@@ -59,6 +59,18 @@ describe('architecture', () => {
     expect(violations).toEqual([])
   })
 
+  test("the README's Layout table says what each layer may import, as enforced here", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const rows = [...readme.matchAll(/^\| `src\/(\w+)\/` \| [^|]+ \| ([^|]+) \|$/gm)]
+    const documented = Object.fromEntries(
+      rows.map((m) => [
+        m[1],
+        m[2]!.trim() === '—' ? [] : m[2]!.split(',').map((x) => x.trim().replace(/`/g, '')),
+      ]),
+    )
+    expect(documented).toEqual(ALLOWED)
+  })
+
   test('metrics/ and operating/ are pure: no node:*, no database, no process', () => {
     const violations: string[] = []
     for (const file of files.filter((f) => ['metrics', 'operating', 'model'].includes(layer(f)))) {
