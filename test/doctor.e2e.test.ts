@@ -54,11 +54,11 @@ test('a healthy setup exits 0; families without data are information, not failur
   expect(engops(['ingest', 'events', file], dir).code).toBe(0)
   const result = engops(['doctor'], dir)
   expect(result.code, result.stdout + result.stderr).toBe(0)
-  expect(result.stdout).toContain('[ok]   repositories: 1 repository, each listed by a service')
+  expect(result.stdout).toContain('[ok]    repositories: 1 repository, each listed by a service')
   expect(result.stdout).toContain(
-    '[ok]   people: 0.0% of commits and 0.0% of pull requests are by identities that map to no person',
+    '[ok]    people: 0.0% of commits and 0.0% of pull requests are by identities that map to no person',
   )
-  expect(result.stdout).toContain('[info] data: no data for flow')
+  expect(result.stdout).toContain('[n/a]   data: no data for flow')
   expect(result.stdout.trim().split('\n').at(-1)).toBe('healthy')
 })
 

@@ -134,7 +134,7 @@ describe('the examples pass engops check', () => {
   test('the starter from engops init', () => {
     expect(engops(['init'], dir).code).toBe(0)
     const check = engops(['check'], dir)
-    expect(check.stdout).toContain('[ok]       service-owner')
+    expect(check.stdout).toContain('[ok]    service-owner')
     expect(check.code).toBe(0)
   })
 

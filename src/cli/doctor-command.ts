@@ -3,7 +3,13 @@ import type { Command } from 'commander'
 import { type DoctorStatus, doctor } from '../engine/doctor.js'
 import { json, out, withEngine } from './shell.js'
 
-const MARK: Record<DoctorStatus, string> = { ok: '[ok]  ', warn: '[warn]', fail: '[fail]', info: '[info]' }
+/** The target-status words (README "Status words"): a warning is to watch, a failure to act on, information n/a. */
+const MARK: Record<DoctorStatus, string> = {
+  ok: '[ok]   ',
+  warn: '[watch]',
+  fail: '[act]  ',
+  info: '[n/a]  ',
+}
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -21,7 +27,7 @@ export function registerDoctorCommand(program: Command): void {
             out(`${MARK[f.status]} ${f.check}: ${f.message}`)
             if (f.fix && f.status !== 'ok') out(`       → ${f.fix}`)
           }
-          out(report.healthy ? 'healthy' : 'not healthy: see [warn] and [fail] above')
+          out(report.healthy ? 'healthy' : 'not healthy: see [watch] and [act] above')
         }
         if (!report.healthy) process.exitCode = 1
       })

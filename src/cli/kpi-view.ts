@@ -4,10 +4,11 @@ import type { KpiResult, Status } from '../metrics/kpi-status.js'
 import { formatTarget, formatValue, trendText } from '../report/format.js'
 import { bold, dim, localDay, type Style } from './output.js'
 
+/** The target status, as every view writes it (README "Status words"). */
 const STATUS: Record<Status, [rich: string, plain: string]> = {
-  green: ['✅', '[green] '],
-  yellow: ['🟡', '[yellow]'],
-  red: ['🔴', '[red]   '],
+  green: ['✅', '[ok]    '],
+  yellow: ['🟡', '[watch] '],
+  red: ['🔴', '[act]   '],
   'no-data': ['⚪', '[n/a]   '],
 }
 

@@ -19,25 +19,34 @@ export type Where = (path: (string | number)[] | undefined) => string | null
 
 type Light = 'green' | 'ok' | 'yellow' | 'red' | 'none' | 'done'
 
+/** A check against a rule (a gate, a lint, a dependency, a verdict): the target-status words. */
 const LIGHTS: Record<Light, [string, string]> = {
-  done: ['✅', '[done]    '],
-  green: ['🟢', '[on track]'],
-  ok: ['✅', '[ok]      '],
-  yellow: ['🟡', '[at risk] '],
-  red: ['🔴', '[off]     '],
-  none: ['⚪', '[n/a]     '],
+  done: ['✅', '[done] '],
+  green: ['🟢', '[ok]   '],
+  ok: ['✅', '[ok]   '],
+  yellow: ['🟡', '[watch]'],
+  red: ['🔴', '[act]  '],
+  none: ['⚪', '[n/a]  '],
 }
 
 function light(kind: Light, style: Style): string {
   return style.rich ? LIGHTS[kind][0] : LIGHTS[kind][1]
 }
 
-const OKR_LIGHT: Record<OkrStatus, Light> = {
-  achieved: 'done',
-  'on-track': 'green',
-  'at-risk': 'yellow',
-  'off-track': 'red',
-  'no-data': 'none',
+/** An OKR's or an initiative's status: the plan words (README "Status words"). */
+type PlanStatus = OkrStatus | InitiativeStatus['health']
+const PLAN: Record<PlanStatus, [string, string]> = {
+  achieved: ['✅', '[achieved] '],
+  done: ['✅', '[done]     '],
+  'on-track': ['🟢', '[on track] '],
+  'at-risk': ['🟡', '[at risk]  '],
+  'off-track': ['🔴', '[off track]'],
+  blocked: ['🔴', '[blocked]  '],
+  'no-data': ['⚪', '[n/a]      '],
+}
+
+function planMark(status: PlanStatus, style: Style): string {
+  return style.rich ? PLAN[status][0] : PLAN[status][1]
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
@@ -55,7 +64,7 @@ export function renderOkrStatus(
   for (const o of objectives) {
     const flag = o.escalate ? ' ⚠ escalate' : ''
     lines.push(
-      `${light(OKR_LIGHT[o.status], style)} ${bold(o.objective, style)} ${dim(`(${o.id}, ${o.level}, ${o.owner}, ${o.period} week ${o.week}/${o.weeks})`, style)}${flag}`,
+      `${planMark(o.status, style)} ${bold(o.objective, style)} ${dim(`(${o.id}, ${o.level}, ${o.owner}, ${o.period} week ${o.week}/${o.weeks})`, style)}${flag}`,
     )
     lines.push(
       `   progress ${pct(o.progress)} vs expected ${pct(o.expected)}${o.final ? ` · final score ${num(o.score)} (${o.grade})` : ''}`,
@@ -64,7 +73,7 @@ export function renderOkrStatus(
       const value = `${num(kr.current)}${kr.unit ? ` ${kr.unit}` : ''}`
       const range = `${num(kr.baseline)} → ${num(kr.target)}`
       lines.push(
-        `   ${light(OKR_LIGHT[kr.status], style)} ${kr.title}: ${value} (${range}) ${pct(kr.progress)}${dim(` · ${kr.source}${kr.metric ? ` ${kr.metric}` : ''}`, style)}${kr.escalate ? ' ⚠ escalate' : ''}`,
+        `   ${planMark(kr.status, style)} ${kr.title}: ${value} (${range}) ${pct(kr.progress)}${dim(` · ${kr.source}${kr.metric ? ` ${kr.metric}` : ''}`, style)}${kr.escalate ? ' ⚠ escalate' : ''}`,
       )
       if (kr.lastCheckIn?.comment)
         lines.push(
@@ -96,12 +105,10 @@ export function renderOkrTree(roots: readonly ObjectiveStatus[], mermaid: boolea
   const visit = (o: ObjectiveStatus, depth: number) => {
     const indent = '   '.repeat(depth)
     lines.push(
-      `${indent}${light(OKR_LIGHT[o.rollup], style)} ${o.objective} ${dim(`[${o.level} · ${o.owner} · ${pct(o.progress)} · own ${o.status}, rolled up ${o.rollup}]`, style)}${o.escalate ? ' ⚠ escalate' : ''}`,
+      `${indent}${planMark(o.rollup, style)} ${o.objective} ${dim(`[${o.level} · ${o.owner} · ${pct(o.progress)} · own ${o.status}, rolled up ${o.rollup}]`, style)}${o.escalate ? ' ⚠ escalate' : ''}`,
     )
     for (const kr of o.keyResults)
-      lines.push(
-        `${indent}     ${light(OKR_LIGHT[kr.status], style)} ${kr.title} ${dim(pct(kr.progress), style)}`,
-      )
+      lines.push(`${indent}     ${planMark(kr.status, style)} ${kr.title} ${dim(pct(kr.progress), style)}`)
     for (const child of o.children) visit(child, depth + 1)
   }
   for (const root of roots) visit(root, 0)
@@ -117,14 +124,6 @@ export function renderLint(findings: readonly LintFinding[], where: Where, style
     .join('\n')
 }
 
-const HEALTH_LIGHT: Record<InitiativeStatus['health'], Light> = {
-  done: 'done',
-  'on-track': 'green',
-  'at-risk': 'yellow',
-  'off-track': 'red',
-  blocked: 'red',
-}
-
 export function renderInitiatives(list: readonly InitiativeStatus[], style: Style): string {
   if (list.length === 0) return 'No initiatives in engops.yaml.'
   const lines = [bold('Initiative tracker', style), '']
@@ -132,7 +131,7 @@ export function renderInitiatives(list: readonly InitiativeStatus[], style: Styl
     const timeline =
       i.start !== null || i.end !== null ? ` · ${localDay(i.start, style)} → ${localDay(i.end, style)}` : ''
     lines.push(
-      `${light(HEALTH_LIGHT[i.health], style)} ${bold(i.name, style)} — ${i.owner} · ${i.health}${i.health !== i.declared ? ` (declared ${i.declared})` : ''}${timeline}${i.watermelon ? ' 🍉 watermelon' : ''}`,
+      `${planMark(i.health, style)} ${bold(i.name, style)} — ${i.owner} · ${i.health}${i.health !== i.declared ? ` (declared ${i.declared})` : ''}${timeline}${i.watermelon ? ' 🍉 watermelon' : ''}`,
     )
     if (i.impact) lines.push(`   impact: ${i.impact}`)
     for (const reason of i.reasons) lines.push(`   ${dim(reason, style)}`)

@@ -16,7 +16,6 @@ import { formatTarget, formatValue } from './format.js'
 import type { ChartSpec, ReportLine, ReportSection, ReportTable, Signal } from './model.js'
 import { monthsBefore } from './periods.js'
 
-const TIER_SIGNAL: Record<Tier, Signal> = { elite: 'elite', high: 'good', medium: 'watch', low: 'act' }
 const TIER_NAME: Record<Tier, string> = { elite: 'Elite', high: 'High', medium: 'Medium', low: 'Low' }
 
 export function kpiSignal(kpi: KpiResult): Signal {
@@ -67,7 +66,8 @@ export function kpiLine(kpi: KpiResult | undefined, options: KpiLineOptions = {}
     : (target ?? undefined)
   const change = changeText(kpi, options.periodName ?? 'period')
   return {
-    signal: tier ? TIER_SIGNAL[tier] : kpiSignal(kpi),
+    // The marker is always the target status; the benchmark tier is a word beside the value.
+    signal: kpiSignal(kpi),
     label,
     value: formatValue(kpi.value, kpi.unit),
     ...(context ? { context } : {}),

@@ -5,9 +5,10 @@
 import type { Report, ReportLine, ReportSection, ReportTable, Signal } from './model.js'
 
 const EMOJI: Record<Signal, string> = { elite: '✅', good: '🟢', watch: '🟡', act: '🔴', none: '⚪' }
+// Piped, the target status in words (README "Status words"); 🟢 (a good trend, no target) is ok too.
 const WORD: Record<Signal, string> = {
   elite: '[ok]   ',
-  good: '[good] ',
+  good: '[ok]   ',
   watch: '[watch]',
   act: '[act]  ',
   none: '[n/a]  ',
