@@ -15,4 +15,13 @@ describe('README', () => {
   test('the source table is the connector registry’s', () => {
     expect(readme).toContain(sourceTable())
   })
+
+  test('the Dependencies section says why each runtime dependency is there', () => {
+    const section = readme.slice(readme.indexOf('## Dependencies'))
+    const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>
+    }
+    const missing = Object.keys(dependencies).filter((name) => !section.includes(`\`${name}\``))
+    expect(missing).toEqual([])
+  })
 })
