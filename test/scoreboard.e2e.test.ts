@@ -92,8 +92,8 @@ describe('engops kpis', () => {
   test('the terminal view uses the seed dashboard’s status symbols and shows targets and trends', () => {
     const text = engops(['kpis', '--team', 'beta', ...PERIOD], demo).stdout
     expect(text).toContain('Engineering KPIs — team beta')
-    expect(text).toMatch(/\[red\]\s+Reviews within 24 h\s+\d+\.\d%\s+target >= 90\.0%/)
-    expect(text).toMatch(/\d+ green · \d+ yellow · \d+ red · \d+ no-data/)
+    expect(text).toMatch(/\[act\]\s+Reviews within 24 h\s+\d+\.\d%\s+target >= 90\.0%/)
+    expect(text).toMatch(/\d+ ok · \d+ watch · \d+ act · \d+ n\/a/)
   })
 })
 

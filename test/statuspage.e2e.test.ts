@@ -287,7 +287,7 @@ describe('Statuspage', () => {
         'stored 0 deployments, 2 incidents, 0 pull requests, 0 commits; Statuspage components that map to no service (add them to componentMap, or set defaultService): Codespaces, Git Operations\n',
       )
     }
-    expect(
+    await expect(
       storeRows(dir, 'select id, services, postmortem, resolved_at from incidents order by id'),
     ).resolves.toEqual([
       {

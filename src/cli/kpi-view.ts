@@ -81,8 +81,9 @@ export function renderKpis(
       }
     }
   }
+  const word: Record<Status, string> = { green: 'ok', yellow: 'watch', red: 'act', 'no-data': 'n/a' }
   const counts = (['green', 'yellow', 'red', 'no-data'] as const).map(
-    (s) => `${answer.kpis.filter((k) => k.status === s).length} ${s}`,
+    (s) => `${answer.kpis.filter((k) => k.status === s).length} ${word[s]}`,
   )
   lines.push('', dim(counts.join(' · '), style))
   return `${lines.join('\n')}\n`
