@@ -2,55 +2,13 @@
  * Calendar arithmetic in the organization's time zone, with Intl only (no I/O): day keys for
  * deploy-days, local midnights for period boundaries. Periods are half-open: [from, to).
  */
-import { DAY, parseIsoTime, utcEpoch } from '../model/time.js'
+import { DAY, parseIsoTime, utcEpoch, wallClock } from '../model/time.js'
+
+export { wallClock }
 
 export interface Period {
   from: number
   to: number
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
-
-interface WallClock {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}
-
-export function wallClock(epochMs: number, timeZone: string): WallClock {
-  const parts: Record<string, number> = {}
-  for (const part of formatter(timeZone).formatToParts(epochMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  }
 }
 
 /** The wall-clock time as if it were UTC: the difference to the real instant is the zone offset. */

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod'
 import { EngopsError } from '../../model/errors.js'
+import { type WallClock, wallClock } from '../../model/time.js'
 import type { Json, SyncBatch, SyncContext } from '../connector.js'
 import { isoTime, obj, sinceOption } from '../connector.js'
 import { slug } from '../incidents.js'
@@ -117,24 +118,15 @@ async function fieldsOf(ctx: Ctx, client: JiraClient): Promise<JiraMapping['fiel
 
 /** `yyyy-MM-dd HH:mm` in a time zone, as JQL compares dates (rounded down to the minute). */
 export function jqlTime(at: number, timeZone: string): string {
-  const format = (zone: string) =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(at)
-  let parts: Intl.DateTimeFormatPart[]
+  let w: WallClock
   try {
-    parts = format(timeZone)
+    w = wallClock(at, timeZone)
   } catch {
-    parts = format('UTC')
+    // A zone Intl does not know (an old Jira account setting): UTC rather than no sync.
+    w = wallClock(at, 'UTC')
   }
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`
 }
 
 const quoted = (keys: readonly string[]) => keys.map((k) => `"${k.replace(/"/g, '')}"`).join(', ')
