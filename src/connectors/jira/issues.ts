@@ -67,8 +67,16 @@ export interface JiraMapping {
 }
 
 export const SOURCE = 'jira'
-const lower = (record: Record<string, string>) =>
-  new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]))
+/** A name-keyed option (`statusMap`, `itemTypes`, …) looked up without case; made once per option. */
+const lowered = new WeakMap<Record<string, string>, Map<string, string>>()
+function lower(record: Record<string, string>): Map<string, string> {
+  let map = lowered.get(record)
+  if (!map) {
+    map = new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]))
+    lowered.set(record, map)
+  }
+  return map
+}
 const time = (value: unknown) => {
   const iso = isoTime(value)
   return iso ? Date.parse(iso) : undefined
