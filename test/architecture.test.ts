@@ -35,8 +35,9 @@ const ALLOWED: Record<string, string[]> = {
   demo: ['model'],
   engine: ['model', 'config', 'store', 'ingest', 'connectors', 'metrics', 'operating'],
   report: ['model', 'engine', 'metrics', 'operating'],
-  server: ['model', 'engine', 'report'],
-  cli: ['model', 'config', 'engine', 'report', 'demo', 'metrics', 'operating', 'server'],
+  rituals: ['model', 'engine', 'report', 'metrics', 'operating'],
+  server: ['model', 'engine', 'report', 'rituals'],
+  cli: ['model', 'config', 'engine', 'report', 'demo', 'metrics', 'operating', 'rituals', 'server'],
 }
 
 describe('architecture', () => {

@@ -29,6 +29,7 @@ import { registerOperatingCommands } from './operating-commands.js'
 import { formatCount, styleFor } from './output.js'
 import { registerPeopleCommand } from './people-command.js'
 import { registerReportCommand } from './report-command.js'
+import { registerRitualCommands } from './ritual-commands.js'
 import { registerServerCommands } from './server-commands.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
 import { registerSyncCommand } from './sync-command.js'
@@ -406,6 +407,7 @@ export function buildProgram(): Command {
   registerOperatingCommands(program)
   registerReportCommand(program)
   registerServerCommands(program)
+  registerRitualCommands(program)
   registerSyncCommand(program)
   registerPeopleCommand(program)
   registerDoctorCommand(program)

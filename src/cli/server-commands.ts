@@ -21,7 +21,7 @@ export function registerServerCommands(program: Command): void {
         throw new EngopsError('USAGE', `--port must be 0–65535, got "${options.port}"`)
       const globals = command.optsWithGlobals<GlobalOptions>()
       const engine = await Engine.open({ config: globals.config, db: globals.db })
-      const serving = await startServer(engine, { port, host: options.host, auth: options.auth })
+      const serving = await startServer(engine, { port, host: options.host, auth: options.auth, log: out })
       out(`engops serving ${engine.org.org.name} at ${serving.url}`)
       if (serving.token) {
         out(`dashboard: ${serving.url}/#token=${serving.token}`)

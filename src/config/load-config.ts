@@ -208,5 +208,17 @@ export function checkReferences(org: OrgFile): ReferenceProblem[] {
       expect(okrs, 'OKR', okr, ['initiatives', i, 'okrs', j])
     })
   })
+  const destinations = index('destinations', org.destinations, 'destination')
+  index('schedules', org.schedules, 'schedule')
+  org.schedules.forEach((schedule, i) => {
+    schedule.to.forEach((destination, j) => {
+      expect(destinations, 'destination', destination, ['schedules', i, 'to', j])
+    })
+    expect(teams, 'team', schedule.team, ['schedules', i, 'team'])
+    if (schedule.report === 'team' && schedule.team === undefined)
+      problems.push({ path: ['schedules', i, 'team'], message: 'the team report needs a team' })
+    if (schedule.report === 'scorecard' && schedule.role === undefined)
+      problems.push({ path: ['schedules', i, 'role'], message: 'the scorecard report needs a role' })
+  })
   return problems
 }

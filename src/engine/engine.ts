@@ -36,6 +36,7 @@ import {
   roleKpiIds,
   type Scorecard,
 } from '../operating/scorecards.js'
+import type { RitualLedger } from '../store/ritual-ledger.js'
 import { Store, type StoreWriter } from '../store/store.js'
 import { marksFor } from './derive-marking.js'
 import { deriveEverything, deriveStale, staleServices } from './derived.js'
@@ -68,6 +69,7 @@ export interface EngineOptions {
 }
 
 export type { Scope } from '../model/scope.js'
+export type { AlertState, DeadLetter, ScheduleRun } from '../store/ritual-ledger.js'
 export { previousOf } from './periods.js'
 export { dbPathFor, defaultDbPath, hasDataFor } from './store-location.js'
 
@@ -202,6 +204,11 @@ export class Engine {
 
   get org(): OrgFile {
     return this.config.org
+  }
+
+  /** The rituals' bookkeeping (schedule runs, alert states, dead letters): not data. */
+  get ledger(): RitualLedger {
+    return this.store.ledger
   }
 
   /**

@@ -3,6 +3,7 @@
  * the rest. One zod schema is the source of truth for validation, the TypeScript types and the
  * published JSON Schema (`engops schema`).
  */
+import { Cron } from 'croner'
 import { z } from 'zod'
 
 const id = z
@@ -30,6 +31,8 @@ export const orgSection = z.strictObject({
   /** Fully loaded yearly cost of one engineer, for meeting and cost views. */
   loadedCostPerEngineer: z.number().positive().optional(),
   currency: z.string().default('USD'),
+  /** Where people open the dashboard (engops serve), e.g. https://engops.example.com: messages link to it. */
+  dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
   benchmarkProfile: z.enum(BENCHMARK_PROFILES).default('default'),
   /** Environment names that count as production (case-insensitive). */
   productionEnvironments: z.array(z.string().min(1)).default(['production', 'prod']),
@@ -335,6 +338,82 @@ export const targetOverrideSchema = z.union([
   z.strictObject({ min: z.number(), max: z.number(), tolerance: z.number().min(0).default(0.1) }),
 ])
 
+/** The reports engops builds (their builders live in report/catalog.ts). */
+export const REPORT_NAMES = [
+  'monthly',
+  'weekly',
+  'qbr',
+  'reliability-huddle',
+  'wip-deps-sweep',
+  'eng-finance',
+  'eng-product',
+  'baseline',
+  'team',
+  'scorecard',
+] as const
+export type ReportName = (typeof REPORT_NAMES)[number]
+
+/** A five-field cron expression (minute hour day-of-month month day-of-week), as croner reads it. */
+const cronExpression = z
+  .string()
+  .trim()
+  .superRefine((text, ctx) => {
+    if (text.split(/\s+/).length !== 5) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "0 9 * * MON")`,
+      })
+      return
+    }
+    try {
+      new Cron(text, { paused: true })
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}": ${(error as Error).message.replace(/^CronPattern: /, '')}`,
+      })
+    }
+  })
+
+/** The formats a scheduled report is sent in (chat destinations send their own layout). */
+export const SCHEDULE_FORMATS = ['md', 'html', 'json'] as const
+
+/** A report built and sent on a cron schedule, in the org's time zone. */
+export const scheduleSchema = z.strictObject({
+  id,
+  report: z.enum(REPORT_NAMES),
+  cron: cronExpression,
+  /** For email and webhooks: the body's format (Slack and Teams get their own layout). */
+  format: z.enum(SCHEDULE_FORMATS).default('md'),
+  /** The team the report is scoped to (the team report's team). */
+  team: id.optional(),
+  /** The role of a scorecard report. */
+  role: z.string().min(1).optional(),
+  /** Destination ids. */
+  to: z.array(id).min(1),
+  enabled: z.boolean().default(true),
+})
+
+/** The name of an environment variable (secrets are never written in engops.yaml). */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, e.g. SLACK_WEBHOOK')
+
+/** Where schedules and alerts send: every secret comes from an environment variable. */
+export const destinationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ id, kind: z.literal('slack'), urlEnv: envName }),
+  z.strictObject({ id, kind: z.literal('msteams'), urlEnv: envName }),
+  z.strictObject({
+    id,
+    kind: z.literal('email'),
+    /** smtp://user:pass@host:587 or smtps://…: 465. */
+    smtpUrlEnv: envName,
+    from: z.string().min(1).default('engops <engops@localhost>'),
+    to: z.array(z.string().min(3)).min(1),
+  }),
+  z.strictObject({ id, kind: z.literal('webhook'), urlEnv: envName, secretEnv: envName.optional() }),
+])
+
 /**
  * A source `engops sync` reads: its id, its connector's kind, and the connector's own options
  * (checked against the connector's schema when the file is loaded; see src/connectors).
@@ -365,6 +444,10 @@ export const orgFileSchema = z.strictObject({
    * file with the same id keeps the fields it sets.
    */
   catalog: z.strictObject({ backstage: z.string().min(1) }).optional(),
+  /** Reports sent on their own, on a cron schedule in the org's time zone. */
+  schedules: z.array(scheduleSchema).default([]),
+  /** Where schedules and alerts are sent. */
+  destinations: z.array(destinationSchema).default([]),
 })
 
 export type OrgFile = z.output<typeof orgFileSchema>
@@ -383,6 +466,8 @@ export type Tool = z.output<typeof toolSchema>
 export type Risk = z.output<typeof riskSchema>
 export type Experiment = z.output<typeof experimentSchema>
 export type SourceConfig = z.output<typeof sourceSchema>
+export type Schedule = z.output<typeof scheduleSchema>
+export type Destination = z.output<typeof destinationSchema>
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number]
 export type BenchmarkProfileName = (typeof BENCHMARK_PROFILES)[number]
 

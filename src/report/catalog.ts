@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../engine/engine.js'
 import { EngopsError } from '../model/errors.js'
+import type { ReportName } from '../model/org.js'
 import type { Report } from './model.js'
 import { engFinanceReport, monthlyReport, type ReportContext } from './monthly.js'
 import { type Cadence, parseReportPeriod } from './periods.js'
@@ -20,7 +21,7 @@ interface ReportKind {
   build: (ctx: ReportContext & { argument?: string }) => Promise<Report>
 }
 
-export const REPORTS: Record<string, ReportKind> = {
+export const REPORTS: Record<ReportName, ReportKind> = {
   monthly: {
     cadence: 'month',
     description: 'the "Engineering Metrics — <Month Year>" dashboard',
@@ -83,7 +84,7 @@ export interface ReportRequest {
 }
 
 export async function buildReport(engine: Engine, request: ReportRequest): Promise<Report> {
-  const kind = REPORTS[request.name]
+  const kind = Object.hasOwn(REPORTS, request.name) ? REPORTS[request.name as ReportName] : undefined
   if (!kind) {
     throw new EngopsError(
       'USAGE',

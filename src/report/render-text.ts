@@ -27,7 +27,7 @@ const COLOUR: Record<Signal, string> = {
   none: '\x1b[2m',
 }
 
-function lineText(line: ReportLine, symbol: string, colour = false): string {
+export function lineText(line: ReportLine, symbol: string, colour = false): string {
   const extra = [line.context, line.change].filter(Boolean).join(', ')
   const value = colour ? `${COLOUR[line.signal]}${line.value}\x1b[0m` : line.value
   return `${symbol} ${line.label}: ${value}${extra ? ` (${extra})` : ''}`

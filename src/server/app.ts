@@ -9,10 +9,11 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Engine } from '../engine/engine.js'
 import type { TokenRole } from '../engine/tokens.js'
 import { decodeEventBytes } from '../model/event-text.js'
+import type { DeliveryCounters } from '../rituals/delivery.js'
 import { registerApi } from './api.js'
 import { answerCache } from './cache.js'
 import { envelope, errorResponse, handleError } from './errors.js'
-import { cachedExposition, spoolExposition } from './prometheus.js'
+import { cachedExposition, deliveryExposition, spoolExposition } from './prometheus.js'
 import type { WebhookIntake } from './webhook-intake.js'
 import { registerWebhooks, type WebhookSecrets } from './webhooks.js'
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   webhooks: WebhookSecrets
   /** Where accepted webhook deliveries go: the store, or the spool while it is busy. */
   intake: WebhookIntake
+  /** Deliveries of schedules and alerts by destination and outcome, for /metrics. */
+  deliveries?: DeliveryCounters
   /** Extra routes (the dashboard's static files) registered after the API. */
   extend?: (app: OpenAPIHono) => void
 }
@@ -125,9 +128,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerWebhooks(app, engine, options.webhooks, options.intake)
   const metrics = cachedExposition(engine)
   app.get('/metrics', async (c) =>
-    c.text((await metrics()) + spoolExposition(options.intake), 200, {
-      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    }),
+    c.text(
+      (await metrics()) + spoolExposition(options.intake) + deliveryExposition(options.deliveries),
+      200,
+      {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      },
+    ),
   )
   options.extend?.(app)
   return app

@@ -6,6 +6,7 @@
  * spool's depth is read at every scrape.
  */
 import type { Engine, KpiResult } from '../engine/engine.js'
+import type { DeliveryCounters } from '../rituals/delivery.js'
 import type { WebhookIntake } from './webhook-intake.js'
 
 const STATUS: Record<string, number> = { green: 0, yellow: 1, red: 2 }
@@ -84,6 +85,20 @@ export function spoolExposition(intake: WebhookIntake): string {
     '# HELP engops_webhook_spool_set_aside Spooled webhook deliveries the store refused, set aside for a person to look at.',
     '# TYPE engops_webhook_spool_set_aside gauge',
     `engops_webhook_spool_set_aside ${intake.spool.setAsideCount()}`,
+    '',
+  ].join('\n')
+}
+
+/** Messages of schedules and alerts by destination and outcome (sent, retried, dead_letter). */
+export function deliveryExposition(counters: DeliveryCounters | undefined): string {
+  const entries = counters?.entries() ?? []
+  return [
+    '# HELP engops_deliveries_total Messages of schedules and alerts by destination and outcome: sent, retried (a try that failed and was tried again), dead_letter (given up).',
+    '# TYPE engops_deliveries_total counter',
+    ...entries.map(
+      (e) =>
+        `engops_deliveries_total{destination="${escapeLabel(e.destination)}",kind="${e.kind}",outcome="${e.outcome}"} ${e.n}`,
+    ),
     '',
   ].join('\n')
 }

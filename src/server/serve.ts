@@ -13,6 +13,9 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import type { Engine } from '../engine/engine.js'
 import { mintToken } from '../engine/tokens.js'
 import { monthsBefore } from '../report/periods.js'
+import { Deliverer } from '../rituals/delivery.js'
+import { RitualRunner } from '../rituals/runner.js'
+import { outcomeLine } from '../rituals/schedules.js'
 import { createApp } from './app.js'
 import { WebhookIntake } from './webhook-intake.js'
 import { secretsFromEnv } from './webhooks.js'
@@ -40,16 +43,28 @@ function pageWithTimeZone(page: string, timeZone: string): string {
 
 export async function startServer(
   engine: Engine,
-  options: { port: number; host: string; auth: boolean },
+  options: {
+    port: number
+    host: string
+    auth: boolean
+    /** Told of each scheduled run (one line); the rituals run once the server is ready. */
+    log?: (line: string) => void
+  },
 ): Promise<Serving> {
   const session = options.auth ? mintToken() : null
   const intake = new WebhookIntake(engine, { dir: engine.spoolDir })
+  const deliverer = new Deliverer(engine)
+  const rituals = new RitualRunner(engine, {
+    deliverer,
+    report: (outcome) => options.log?.(outcomeLine(outcome, engine.org.org.timezone)),
+  })
   const app = createApp({
     engine,
     auth: options.auth,
     sessionToken: session ? { id: session.id, hash: session.hash, role: 'admin' } : undefined,
     webhooks: secretsFromEnv(engine),
     intake,
+    deliveries: deliverer.counters,
     extend: (app) => {
       if (!existsSync(WEB_ROOT)) return
       // The page names the org's time zone, so the overview can ask for its period's KPIs at
@@ -82,10 +97,11 @@ export async function startServer(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     token: session?.token ?? null,
-    ready: warm.then(() => undefined),
-    close: () => {
+    ready: warm.then(() => rituals.start()),
+    close: async () => {
       intake.stop()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
+      await rituals.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
 }

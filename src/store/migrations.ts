@@ -492,6 +492,42 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0012_rituals': {
+    async up(db: AnyDb) {
+      // Bookkeeping of the rituals (not data: the data version does not move with it). A
+      // schedule's run is claimed by inserting its slot, so of two servers on one store one sends.
+      await db.schema
+        .createTable('schedule_runs')
+        .addColumn('schedule', 'text', (c) => c.notNull())
+        .addColumn('slot', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint')
+        .addColumn('detail', 'text')
+        .addPrimaryKeyConstraint('schedule_runs_pk', ['schedule', 'slot'])
+        .execute()
+      await db.schema
+        .createTable('alert_states')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('rule', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_sent_at', 'bigint')
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('dead_letters')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

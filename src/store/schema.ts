@@ -132,6 +132,42 @@ export interface SyncCursorsTable {
   updated_at: number
 }
 
+export interface ScheduleRunsTable {
+  schedule: string
+  /** The cron slot (epoch ms) this run is for. */
+  slot: number
+  /** claimed (being sent), sent, failed, or skipped (a slot before engops knew the schedule). */
+  status: string
+  claimed_at: number
+  finished_at: number | null
+  detail: string | null
+}
+
+export interface AlertStatesTable {
+  /** The alert's stable identity: rule and subject, e.g. kpi-status:review_pickup:team:payments. */
+  key: string
+  rule: string
+  /** firing or resolved. */
+  status: string
+  opened_at: number
+  last_sent_at: number | null
+  resolved_at: number | null
+  /** The last condition seen, as JSON. */
+  detail: string
+}
+
+export interface DeadLettersTable {
+  id: string
+  destination: string
+  /** What was being sent: a schedule's run or an alert. */
+  subject: string
+  attempts: number
+  error: string
+  /** The message as it was sent, as JSON. */
+  payload: string
+  at: number
+}
+
 export interface Database {
   commits: CommitsTable
   commit_files: CommitFilesTable
@@ -144,6 +180,9 @@ export interface Database {
   api_tokens: ApiTokensTable
   webhook_deliveries: WebhookDeliveriesTable
   sync_cursors: SyncCursorsTable
+  schedule_runs: ScheduleRunsTable
+  alert_states: AlertStatesTable
+  dead_letters: DeadLettersTable
   data_version: DataVersionTable
   shipped_deployments: ShippedDeploymentsTable
   incident_causes: IncidentCausesTable
@@ -264,6 +303,13 @@ export const TABLES = [
   'api_tokens',
   'webhook_deliveries',
   'sync_cursors',
+] as const satisfies readonly (keyof Database)[]
+
+/** The rituals' bookkeeping: emptied with the data, never counted as data. */
+export const RITUAL_TABLES = [
+  'schedule_runs',
+  'alert_states',
+  'dead_letters',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The tables of derived facts: emptied with the data, never counted as data. */

@@ -145,6 +145,9 @@ function undoDerivedFacts(raw: Database.Database): void {
     'pull_request_shas',
     'derived_services',
     'derived_dirty',
+    'schedule_runs',
+    'alert_states',
+    'dead_letters',
   ])
     raw.prepare(`DROP TABLE ${table}`).run()
   for (const index of [

@@ -8,13 +8,17 @@ import { EngopsError } from '../model/errors.js'
 import { BUSY_BUDGET_MS, type DatabaseKind, openDialect, shownLocation } from './dialect.js'
 import { migrationProvider } from './migrations.js'
 import { StoreReader } from './reader.js'
-import { type Database, DERIVED_TABLES, TABLES } from './schema.js'
+import { RitualLedger } from './ritual-ledger.js'
+import { type Database, DERIVED_TABLES, RITUAL_TABLES, TABLES } from './schema.js'
 import { StoreWriter } from './writer.js'
 
 export type { StoredRecord } from './writer.js'
 export { StoreReader, StoreWriter }
 
 export class Store extends StoreReader {
+  /** The rituals' bookkeeping: schedule runs, alert states, dead letters. */
+  readonly ledger: RitualLedger
+
   private constructor(
     private readonly kysely: Kysely<Database>,
     /** Which database engine holds the store. */
@@ -23,6 +27,7 @@ export class Store extends StoreReader {
     private readonly schema?: string,
   ) {
     super(kysely)
+    this.ledger = new RitualLedger(kysely)
   }
 
   /** A SQLite file (created with its folder if missing) or a `postgres://` URL. */
@@ -54,7 +59,8 @@ export class Store extends StoreReader {
   /** Empties every table (the demo starts afresh); the schema stays. */
   async clear(): Promise<void> {
     await this.kysely.transaction().execute(async (trx) => {
-      for (const table of [...TABLES, ...DERIVED_TABLES]) await trx.deleteFrom(table).execute()
+      for (const table of [...TABLES, ...DERIVED_TABLES, ...RITUAL_TABLES])
+        await trx.deleteFrom(table).execute()
     })
   }
 

@@ -1,0 +1,165 @@
+/**
+ * The bookkeeping of the rituals: which schedule slots ran, the state of each alert, and the
+ * messages that could not be delivered. Each call is one statement, atomic on its own, so two
+ * processes on one store agree without a lock held across a send: whoever inserts a run's slot
+ * (or moves an alert's last-sent time) is the one that sends. None of it is data, so the data
+ * version (and every cache keyed by it) stays.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from './schema.js'
+
+export type RunStatus = 'claimed' | 'sent' | 'failed' | 'skipped'
+
+export interface ScheduleRun {
+  schedule: string
+  slot: number
+  status: RunStatus
+  claimedAt: number
+  finishedAt: number | null
+  detail: string | null
+}
+
+export type AlertStatus = 'firing' | 'resolved'
+
+export interface AlertState {
+  key: string
+  rule: string
+  status: AlertStatus
+  openedAt: number
+  lastSentAt: number | null
+  resolvedAt: number | null
+  detail: string
+}
+
+export interface DeadLetter {
+  id: string
+  destination: string
+  subject: string
+  attempts: number
+  error: string
+  payload: string
+  at: number
+}
+
+export class RitualLedger {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Claims a schedule's slot: true for the one caller that inserted it. */
+  async claimRun(
+    schedule: string,
+    slot: number,
+    at: number,
+    status: RunStatus = 'claimed',
+  ): Promise<boolean> {
+    const result = await this.db
+      .insertInto('schedule_runs')
+      .values({ schedule, slot, status, claimed_at: at, finished_at: null, detail: null })
+      .onConflict((conflict) => conflict.columns(['schedule', 'slot']).doNothing())
+      .executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
+  }
+
+  async finishRun(schedule: string, slot: number, status: RunStatus, at: number, detail: string | null) {
+    await this.db
+      .updateTable('schedule_runs')
+      .set({ status, finished_at: at, detail })
+      .where('schedule', '=', schedule)
+      .where('slot', '=', slot)
+      .execute()
+  }
+
+  /** A schedule's runs, the latest first. */
+  async runs(schedule: string, limit = 20): Promise<ScheduleRun[]> {
+    const rows = await this.db
+      .selectFrom('schedule_runs')
+      .selectAll()
+      .where('schedule', '=', schedule)
+      .orderBy('slot', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => ({
+      schedule: row.schedule,
+      slot: Number(row.slot),
+      status: row.status as RunStatus,
+      claimedAt: Number(row.claimed_at),
+      finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+      detail: row.detail,
+    }))
+  }
+
+  async alertStates(): Promise<AlertState[]> {
+    const rows = await this.db.selectFrom('alert_states').selectAll().orderBy('key').execute()
+    return rows.map((row) => ({
+      key: row.key,
+      rule: row.rule,
+      status: row.status as AlertStatus,
+      openedAt: Number(row.opened_at),
+      lastSentAt: row.last_sent_at === null ? null : Number(row.last_sent_at),
+      resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+      detail: row.detail,
+    }))
+  }
+
+  /**
+   * Claims an alert's message. A new alert (or one firing again after it resolved) is claimed
+   * by whoever opens it; a firing one by whoever moves its last-sent time past the quiet period.
+   */
+  async claimFiring(
+    key: string,
+    rule: string,
+    at: number,
+    quietMs: number,
+    detail: string,
+  ): Promise<boolean> {
+    const opened = await this.db
+      .insertInto('alert_states')
+      .values({ key, rule, status: 'firing', opened_at: at, last_sent_at: at, resolved_at: null, detail })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .executeTakeFirst()
+    if (Number(opened.numInsertedOrUpdatedRows ?? 0) === 1) return true
+    const reopened = await this.db
+      .updateTable('alert_states')
+      .set({ status: 'firing', opened_at: at, last_sent_at: at, resolved_at: null, detail })
+      .where('key', '=', key)
+      .where('status', '=', 'resolved')
+      .executeTakeFirst()
+    if (Number(reopened.numUpdatedRows) === 1) return true
+    const repeated = await this.db
+      .updateTable('alert_states')
+      .set({ last_sent_at: at, detail })
+      .where('key', '=', key)
+      .where('status', '=', 'firing')
+      .where('last_sent_at', '<=', at - quietMs)
+      .executeTakeFirst()
+    if (Number(repeated.numUpdatedRows) === 1) return true
+    // Still firing inside its quiet period: keep what it looks like now, send nothing.
+    await this.db.updateTable('alert_states').set({ detail }).where('key', '=', key).execute()
+    return false
+  }
+
+  /** Claims the "resolved" message of a firing alert: true for the one caller that resolved it. */
+  async claimResolved(key: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('alert_states')
+      .set({ status: 'resolved', resolved_at: at })
+      .where('key', '=', key)
+      .where('status', '=', 'firing')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async addDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<string> {
+    const id = randomUUID()
+    await this.db
+      .insertInto('dead_letters')
+      .values({ id, ...letter })
+      .execute()
+    return id
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    const rows = await this.db.selectFrom('dead_letters').selectAll().orderBy('at').orderBy('id').execute()
+    return rows.map((row) => ({ ...row, attempts: Number(row.attempts), at: Number(row.at) }))
+  }
+}
