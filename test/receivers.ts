@@ -18,13 +18,13 @@ export interface HttpReceiver {
   url: string
   received: Received[]
   /** How `path` answers: a status for every request, or `failFirst` 5xx before 200s. */
-  answer: (path: string, how: { status?: number; failFirst?: number }) => void
+  answer: (path: string, how: { status?: number; failFirst?: number; hang?: boolean }) => void
   close: () => Promise<void>
 }
 
 export async function httpReceiver(): Promise<HttpReceiver> {
   const received: Received[] = []
-  const plans = new Map<string, { status?: number; failFirst?: number; seen: number }>()
+  const plans = new Map<string, { status?: number; failFirst?: number; hang?: boolean; seen: number }>()
   const server: Server = createServer((request, response) => {
     let body = ''
     request.on('data', (chunk) => {
@@ -34,6 +34,7 @@ export async function httpReceiver(): Promise<HttpReceiver> {
       const path = request.url ?? '/'
       const plan = plans.get(path)
       const seen = plan ? plan.seen++ : 0
+      if (plan?.hang) return
       const status = plan?.status ?? (plan?.failFirst !== undefined && seen < plan.failFirst ? 503 : 200)
       if (status === 200)
         received.push({
@@ -51,7 +52,11 @@ export async function httpReceiver(): Promise<HttpReceiver> {
     url: `http://127.0.0.1:${port}`,
     received,
     answer: (path, how) => plans.set(path, { ...how, seen: 0 }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 

@@ -3,11 +3,13 @@
  * HTTP receiver (Slack, Teams, a signed webhook) and a local SMTP server. The clock is the `--at`
  * of `engops run-schedules --once`.
  */
+
+import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { engops, engopsAsync, storeRows, tempDir } from './helpers.js'
+import { BIN, cliEnv, engops, engopsAsync, storeRows, tempDir } from './helpers.js'
 import { type HttpReceiver, httpReceiver, smtpReceiver } from './receivers.js'
 
 let temp: ReturnType<typeof tempDir>
@@ -237,6 +239,48 @@ describe('engops schedules and run-schedules', () => {
       'destination slack-leads: the environment variable SLACK_LEADS_WEBHOOK is not set',
     )
   })
+
+  test('engops serve runs the schedules: a slot due at start is sent at once, and counted in /metrics', async () => {
+    const config = join(demo, 'engops.yaml')
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace(
+          'schedules:\n',
+          'schedules:\n  - { id: pulse, report: weekly, cron: "* * * * *", to: [pulse-hook] }\n',
+        )
+        .replace(
+          'destinations:\n',
+          'destinations:\n  - { id: pulse-hook, kind: webhook, urlEnv: PULSE_HOOK }\n',
+        ),
+    )
+    const args = ['serve', '--port', '0', '--no-auth']
+    const server = spawn(process.execPath, [BIN, ...args], {
+      cwd: demo,
+      env: cliEnv(args, demo, { ...env, PULSE_HOOK: `${http.url}/pulse` }),
+    })
+    try {
+      let output = ''
+      await new Promise<void>((resolve, reject) => {
+        server.stdout?.on('data', (chunk) => {
+          output += chunk
+          if (/^schedule pulse .*$/m.test(output)) resolve()
+        })
+        server.on('exit', () => reject(new Error(`serve exited: ${output}`)))
+      })
+      expect(output).toMatch(
+        /^schedule pulse \(\w{3} \d{4}-\d\d-\d\d \d\d:\d\d GMT\+\d\): sent: sent to pulse-hook$/m,
+      )
+      expect(http.received.filter((r) => r.path === '/pulse')).toHaveLength(1)
+      const url = /at (http:\/\/\S+)/.exec(output)?.[1]
+      const metrics = await (await fetch(`${url}/metrics`)).text()
+      expect(metrics).toContain(
+        'engops_deliveries_total{destination="pulse-hook",kind="webhook",outcome="sent"} 1',
+      )
+    } finally {
+      server.kill()
+    }
+  }, 60_000)
 
   test('schedules in engops.yaml are checked: unknown destination, bad cron', () => {
     const { dir, cleanup } = tempDir()
