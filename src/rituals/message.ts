@@ -50,7 +50,9 @@ export function reportMessage(
     for (const table of section.tables) {
       const shown = table.rows.slice(0, TABLE_ROWS)
       shown.forEach((row, i) => {
-        const cells = row.slice(1).map((cell, j) => `${table.columns[j + 1]}: ${cell}`)
+        const cells = row
+          .slice(1)
+          .map((cell, j) => (table.columns[j + 1] ? `${table.columns[j + 1]}: ${cell}` : cell))
         lines.push({
           ...(table.signals?.[i] ? { signal: table.signals[i] } : {}),
           text: `${row[0]}${cells.length > 0 ? ` — ${cells.join(', ')}` : ''}`,
