@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import { Engine } from '../engine/engine.js'
 import { EngopsError } from '../model/errors.js'
+import { alertLine, evaluateAlerts } from '../rituals/alerts.js'
 import { localTime } from '../rituals/cron.js'
 import { Deliverer } from '../rituals/delivery.js'
 import { RitualRunner } from '../rituals/runner.js'
@@ -69,7 +70,11 @@ export function registerRitualCommands(program: Command): void {
           if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1
           return
         }
-        const runner = new RitualRunner(engine, { deliverer, report: (o) => out(outcomeLine(o, zone)) })
+        const runner = new RitualRunner(engine, {
+          deliverer,
+          report: (o) => out(outcomeLine(o, zone)),
+          alert: (o) => out(alertLine(o)),
+        })
         runner.start()
         out(`running ${engine.org.schedules.length} schedules (${zone}); stop with Ctrl-C`)
         await new Promise<void>((resolve) => {
@@ -80,6 +85,46 @@ export function registerRitualCommands(program: Command): void {
       } finally {
         await engine.close()
       }
+    })
+
+  program
+    .command('alerts')
+    .description(
+      'the alerts engops keeps (firing and resolved); --evaluate judges the rules now and sends what changed',
+    )
+    .option(
+      '--evaluate',
+      'evaluate the alert rules now (or --at) and send what opened, changed, repeats or resolved',
+    )
+    .option('--at <time>', 'with --evaluate: judge as of this instant')
+    .option('--json', 'print JSON')
+    .action(async (options: { evaluate?: boolean; at?: string; json?: boolean }, command: Command) => {
+      if (!options.evaluate && options.at) throw new EngopsError('USAGE', '--at needs --evaluate')
+      await withEngine(command, async (engine) => {
+        if (options.evaluate) {
+          const outcomes = await evaluateAlerts(engine, new Deliverer(engine), instant(engine, options.at))
+          if (options.json) return json(outcomes)
+          if (outcomes.length === 0) out('no alert to send')
+          for (const outcome of outcomes) out(alertLine(outcome))
+          if (outcomes.some((o) => o.deliveries.some((d) => !d.ok))) process.exitCode = 1
+          return
+        }
+        const states = await engine.ledger.alertStates()
+        if (options.json) return json(states.map((s) => ({ ...s, detail: JSON.parse(s.detail) })))
+        if (states.length === 0)
+          return out('no alerts yet (alerts: in engops.yaml; see the README, "Alerts")')
+        const zone = engine.org.org.timezone
+        for (const s of states) {
+          const title = (JSON.parse(s.detail) as { title: string }).title
+          const since =
+            s.status === 'firing'
+              ? `since ${localTime(s.openedAt, zone)}`
+              : `resolved ${localTime(s.resolvedAt ?? s.openedAt, zone)}`
+          out(
+            `${s.status === 'firing' ? (s.severity === 'critical' ? '[act]  ' : '[watch]') : '[ok]   '} ${title} (${since})`,
+          )
+        }
+      })
     })
 
   program

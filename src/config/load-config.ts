@@ -9,7 +9,7 @@ import type { z } from 'zod'
 import { CONNECTORS, connectorOf } from '../connectors/registry.js'
 import { KPI_BY_ID } from '../metrics/kpi-catalog.js'
 import { EngopsError, type ErrorDetail, formatPath } from '../model/errors.js'
-import { type OrgFile, orgFileSchema, withMembership } from '../model/org.js'
+import { ALERT_KINDS, type OrgFile, orgFileSchema, withMembership } from '../model/org.js'
 import { withLiveCatalog } from './live-catalog.js'
 
 export const CONFIG_FILE_NAME = 'engops.yaml'
@@ -144,6 +144,41 @@ function checkSources(org: OrgFile): ReferenceProblem[] {
   return problems
 }
 
+/** Alert rules: a rule of its own names its kind; destinations, scopes and KPIs resolve. */
+function checkAlerts(
+  org: OrgFile,
+  known: { teams: Set<string>; services: Set<string>; destinations: Set<string> },
+): ReferenceProblem[] {
+  if (org.alerts === undefined || org.alerts === 'default') return []
+  const problems: ReferenceProblem[] = []
+  // Each default rule is named by its kind.
+  const defaults = new Set<string>(ALERT_KINDS)
+  const unknown = (set: Set<string>, noun: string, value: string | undefined, path: Path) => {
+    if (value !== undefined && !set.has(value)) problems.push({ path, message: `unknown ${noun} "${value}"` })
+  }
+  org.alerts.to?.forEach((d, j) => {
+    unknown(known.destinations, 'destination', d, ['alerts', 'to', j])
+  })
+  org.alerts.rules.forEach((rule, i) => {
+    const path: Path = ['alerts', 'rules', i]
+    if (!defaults.has(rule.id) && rule.kind === undefined)
+      problems.push({
+        path: [...path, 'kind'],
+        message: `rule "${rule.id}" is no default rule (${[...defaults].join(', ')}): give its kind`,
+      })
+    rule.to?.forEach((d, j) => {
+      unknown(known.destinations, 'destination', d, [...path, 'to', j])
+    })
+    unknown(known.teams, 'team', rule.scope?.team, [...path, 'scope', 'team'])
+    unknown(known.services, 'service', rule.scope?.service, [...path, 'scope', 'service'])
+    rule.kpis?.forEach((kpi, j) => {
+      if (!KPI_BY_ID.has(kpi))
+        problems.push({ path: [...path, 'kpis', j], message: `unknown KPI "${kpi}" (see "engops kpis")` })
+    })
+  })
+  return problems
+}
+
 /** Unique ids and resolvable references across sections. */
 export function checkReferences(org: OrgFile): ReferenceProblem[] {
   const problems: ReferenceProblem[] = []
@@ -220,5 +255,6 @@ export function checkReferences(org: OrgFile): ReferenceProblem[] {
     if (schedule.report === 'scorecard' && schedule.role === undefined)
       problems.push({ path: ['schedules', i, 'role'], message: 'the scorecard report needs a role' })
   })
+  problems.push(...checkAlerts(org, { teams, services, destinations }))
   return problems
 }

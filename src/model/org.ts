@@ -414,6 +414,53 @@ export const destinationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id, kind: z.literal('webhook'), urlEnv: envName, secretEnv: envName.optional() }),
 ])
 
+/** What an alert rule watches (README "Alerts"). */
+export const ALERT_KINDS = [
+  'kpi-status',
+  'slo-burn',
+  'error-budget',
+  'okr-status',
+  'okr-escalation',
+  'dependency-overdue',
+  'postmortem-overdue',
+  'gate-failing',
+] as const
+export type AlertKind = (typeof ALERT_KINDS)[number]
+
+/** A quiet period: minutes, hours or days, e.g. 30m, 4h, 7d. */
+const quietPeriod = z.string().regex(/^\d+(m|h|d)$/, 'a period like 30m, 4h or 7d')
+
+/**
+ * An alert rule. A rule whose id is a default's changes that default (switch it off, re-scope it,
+ * send it elsewhere); any other id is a rule of its own and names its kind.
+ */
+export const alertRuleSchema = z.strictObject({
+  id,
+  kind: z.enum(ALERT_KINDS).optional(),
+  enabled: z.boolean().optional(),
+  /** Only this team's or service's alerts (default: the org's and every team's). */
+  scope: z.strictObject({ team: id.optional(), service: id.optional() }).optional(),
+  /** kpi-status: the KPI ids watched. */
+  kpis: z.array(z.string().min(1)).optional(),
+  /** Destination ids (default: the alerts' `to`). */
+  to: z.array(id).optional(),
+  /** A firing alert is sent again at most this often. */
+  quiet: quietPeriod.optional(),
+})
+
+export const alertsSchema = z.union([
+  z.literal('default'),
+  z.strictObject({
+    /** The default rules of the seed rituals (README "Alerts"). */
+    defaults: z.boolean().default(true),
+    /** Where rules send unless they say (default: every chat and webhook destination). */
+    to: z.array(id).optional(),
+    /** How often alerts are evaluated besides when data arrives. */
+    everyMinutes: z.number().int().min(1).max(1440).default(15),
+    rules: z.array(alertRuleSchema).default([]),
+  }),
+])
+
 /**
  * A source `engops sync` reads: its id, its connector's kind, and the connector's own options
  * (checked against the connector's schema when the file is loaded; see src/connectors).
@@ -448,6 +495,8 @@ export const orgFileSchema = z.strictObject({
   schedules: z.array(scheduleSchema).default([]),
   /** Where schedules and alerts are sent. */
   destinations: z.array(destinationSchema).default([]),
+  /** Alerts: `default` for the seed rituals' rules, or `{ defaults, to, everyMinutes, rules }`. */
+  alerts: alertsSchema.optional(),
 })
 
 export type OrgFile = z.output<typeof orgFileSchema>
@@ -468,6 +517,8 @@ export type Experiment = z.output<typeof experimentSchema>
 export type SourceConfig = z.output<typeof sourceSchema>
 export type Schedule = z.output<typeof scheduleSchema>
 export type Destination = z.output<typeof destinationSchema>
+export type AlertRuleConfig = z.output<typeof alertRuleSchema>
+export type AlertsConfig = z.output<typeof alertsSchema>
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number]
 export type BenchmarkProfileName = (typeof BENCHMARK_PROFILES)[number]
 

@@ -4,6 +4,8 @@
  * schedules run. Ticks never overlap; the clock is injected so tests can move it.
  */
 import type { Engine } from '../engine/engine.js'
+import { alertRules } from '../operating/alerts.js'
+import { type AlertOutcome, evaluateAlerts } from './alerts.js'
 import type { Deliverer } from './delivery.js'
 import { runDueSchedules, type ScheduleOutcome } from './schedules.js'
 
@@ -14,6 +16,8 @@ export interface RunnerOptions {
   now?: () => number
   /** Told of every run (sent, failed, skipped, taken) and of a tick that failed. */
   report?: (outcome: ScheduleOutcome | { error: string }) => void
+  /** Told of every alert sent. */
+  alert?: (outcome: AlertOutcome) => void
 }
 
 export class RitualRunner {
@@ -21,6 +25,9 @@ export class RitualRunner {
   private running: Promise<void> | null = null
   private stopped = false
   private readonly now: () => number
+  /** When alerts were last evaluated, and on which data version. */
+  private alertsAt = Number.NEGATIVE_INFINITY
+  private alertsVersion = -1
 
   constructor(
     private readonly engine: Engine,
@@ -31,8 +38,25 @@ export class RitualRunner {
 
   /** Runs what is due now, then every minute. */
   start(): void {
-    if (this.engine.org.schedules.length === 0) return
+    if (this.engine.org.schedules.length === 0 && alertRules(this.engine.org).length === 0) return
     void this.tick()
+  }
+
+  /**
+   * Alerts are judged when data arrived (this process's writes and other processes', as the data
+   * version shows) and every `everyMinutes` besides, for what time alone changes (a need-by date).
+   */
+  private async alertsIfDue(now: number): Promise<void> {
+    const alerts = this.engine.org.alerts
+    if (alerts === undefined || alertRules(this.engine.org).length === 0) return
+    const everyMs = (alerts === 'default' ? 15 : alerts.everyMinutes) * MINUTE
+    await this.engine.noticeOtherWriters()
+    const version = this.engine.dataVersion
+    if (version === this.alertsVersion && now - this.alertsAt < everyMs) return
+    this.alertsAt = now
+    this.alertsVersion = version
+    for (const outcome of await evaluateAlerts(this.engine, this.options.deliverer, now))
+      this.options.alert?.(outcome)
   }
 
   /** One pass over the schedules; a pass already under way is waited for instead. */
@@ -42,6 +66,7 @@ export class RitualRunner {
       try {
         for (const outcome of await runDueSchedules(this.engine, this.options.deliverer, this.now()))
           this.options.report?.(outcome)
+        await this.alertsIfDue(this.now())
       } catch (error) {
         this.options.report?.({ error: (error as Error).message })
       } finally {

@@ -13,6 +13,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import type { Engine } from '../engine/engine.js'
 import { mintToken } from '../engine/tokens.js'
 import { monthsBefore } from '../report/periods.js'
+import { alertLine } from '../rituals/alerts.js'
 import { Deliverer } from '../rituals/delivery.js'
 import { RitualRunner } from '../rituals/runner.js'
 import { outcomeLine } from '../rituals/schedules.js'
@@ -57,6 +58,7 @@ export async function startServer(
   const rituals = new RitualRunner(engine, {
     deliverer,
     report: (outcome) => options.log?.(outcomeLine(outcome, engine.org.org.timezone)),
+    alert: (outcome) => options.log?.(alertLine(outcome)),
   })
   const app = createApp({
     engine,

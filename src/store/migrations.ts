@@ -511,6 +511,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('rule', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
         .addColumn('opened_at', 'bigint', (c) => c.notNull())
         .addColumn('last_sent_at', 'bigint')
         .addColumn('resolved_at', 'bigint')

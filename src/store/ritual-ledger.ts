@@ -26,6 +26,7 @@ export interface AlertState {
   key: string
   rule: string
   status: AlertStatus
+  severity: string
   openedAt: number
   lastSentAt: number | null
   resolvedAt: number | null
@@ -94,6 +95,7 @@ export class RitualLedger {
       key: row.key,
       rule: row.rule,
       status: row.status as AlertStatus,
+      severity: row.severity,
       openedAt: Number(row.opened_at),
       lastSentAt: row.last_sent_at === null ? null : Number(row.last_sent_at),
       resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
@@ -102,40 +104,69 @@ export class RitualLedger {
   }
 
   /**
-   * Claims an alert's message. A new alert (or one firing again after it resolved) is claimed
-   * by whoever opens it; a firing one by whoever moves its last-sent time past the quiet period.
+   * Claims an alert's message, saying which: `opened` (new, or firing again after it resolved),
+   * `changed` (its severity moved: sent at once), `repeated` (firing past its quiet period), or
+   * null when another process sent it or it is inside its quiet period.
    */
-  async claimFiring(
-    key: string,
-    rule: string,
-    at: number,
-    quietMs: number,
-    detail: string,
-  ): Promise<boolean> {
+  async claimFiring(alert: {
+    key: string
+    rule: string
+    severity: string
+    at: number
+    quietMs: number
+    detail: string
+  }): Promise<'opened' | 'changed' | 'repeated' | null> {
+    const { key, rule, severity, at, detail } = alert
+    const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1
     const opened = await this.db
       .insertInto('alert_states')
-      .values({ key, rule, status: 'firing', opened_at: at, last_sent_at: at, resolved_at: null, detail })
+      .values({
+        key,
+        rule,
+        status: 'firing',
+        severity,
+        opened_at: at,
+        last_sent_at: at,
+        resolved_at: null,
+        detail,
+      })
       .onConflict((conflict) => conflict.column('key').doNothing())
       .executeTakeFirst()
-    if (Number(opened.numInsertedOrUpdatedRows ?? 0) === 1) return true
-    const reopened = await this.db
-      .updateTable('alert_states')
-      .set({ status: 'firing', opened_at: at, last_sent_at: at, resolved_at: null, detail })
-      .where('key', '=', key)
-      .where('status', '=', 'resolved')
-      .executeTakeFirst()
-    if (Number(reopened.numUpdatedRows) === 1) return true
-    const repeated = await this.db
-      .updateTable('alert_states')
-      .set({ last_sent_at: at, detail })
-      .where('key', '=', key)
-      .where('status', '=', 'firing')
-      .where('last_sent_at', '<=', at - quietMs)
-      .executeTakeFirst()
-    if (Number(repeated.numUpdatedRows) === 1) return true
+    if (Number(opened.numInsertedOrUpdatedRows ?? 0) === 1) return 'opened'
+    const firing = this.db.updateTable('alert_states').where('key', '=', key)
+    const sent = { last_sent_at: at, severity, detail }
+    if (
+      changed(
+        await firing
+          .set({ ...sent, status: 'firing', opened_at: at, resolved_at: null })
+          .where('status', '=', 'resolved')
+          .executeTakeFirst(),
+      )
+    )
+      return 'opened'
+    if (
+      changed(
+        await firing
+          .set(sent)
+          .where('status', '=', 'firing')
+          .where('severity', '<>', severity)
+          .executeTakeFirst(),
+      )
+    )
+      return 'changed'
+    if (
+      changed(
+        await firing
+          .set(sent)
+          .where('status', '=', 'firing')
+          .where('last_sent_at', '<=', at - alert.quietMs)
+          .executeTakeFirst(),
+      )
+    )
+      return 'repeated'
     // Still firing inside its quiet period: keep what it looks like now, send nothing.
-    await this.db.updateTable('alert_states').set({ detail }).where('key', '=', key).execute()
-    return false
+    await firing.set({ detail }).execute()
+    return null
   }
 
   /** Claims the "resolved" message of a firing alert: true for the one caller that resolved it. */

@@ -149,6 +149,8 @@ export interface AlertStatesTable {
   rule: string
   /** firing or resolved. */
   status: string
+  /** warning or critical, as last sent. */
+  severity: string
   opened_at: number
   last_sent_at: number | null
   resolved_at: number | null

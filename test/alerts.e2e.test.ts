@@ -1,0 +1,191 @@
+/**
+ * Alerts on the demo's story: team Beta's reviews slow down through the autumn (pickup from 3 h to
+ * 40 h), so "Reviews within 24 h" goes green → yellow → red; then the team's fast reviews in
+ * December bring it back. The real CLI judges the rules at chosen instants (`alerts --evaluate
+ * --at`) and sends to a local Slack-compatible receiver.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { engops, engopsAsync, ndjson, tempDir } from './helpers.js'
+import { type HttpReceiver, httpReceiver } from './receivers.js'
+
+let temp: ReturnType<typeof tempDir>
+let demo: string
+let http: HttpReceiver
+let env: NodeJS.ProcessEnv
+
+const OFF = [
+  'slo-burn',
+  'error-budget',
+  'okr-status',
+  'okr-escalation',
+  'dependency-overdue',
+  'postmortem-overdue',
+  'gate-failing',
+]
+
+beforeAll(async () => {
+  temp = tempDir('engops-alerts-')
+  demo = join(temp.dir, 'demo')
+  const made = engops(['demo', '--dir', demo, '--seed', '7', '--end', '2026-11-30', '--quiet'], temp.dir)
+  expect(made.code, made.stderr).toBe(0)
+  http = await httpReceiver()
+  const config = join(demo, 'engops.yaml')
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8').replace(/^org:\n/m, 'org:\n  dashboardUrl: https://engops.example.com\n'),
+  )
+  // The default kpi-status rule re-scoped to Beta's review SLA; the other defaults switched off.
+  appendFileSync(
+    config,
+    `
+destinations:
+  - { id: slack-beta, kind: slack, urlEnv: SLACK_BETA_WEBHOOK }
+alerts:
+  to: [slack-beta]
+  rules:
+    - { id: kpi-status, scope: { team: beta }, kpis: [review_sla_share], quiet: 24h }
+${OFF.map((id) => `    - { id: ${id}, enabled: false }`).join('\n')}
+`,
+  )
+  env = { SLACK_BETA_WEBHOOK: `${http.url}/beta` }
+}, 120_000)
+
+afterAll(async () => {
+  await http?.close()
+  temp?.cleanup()
+})
+
+interface Outcome {
+  key: string
+  event: string
+  severity: string
+  title: string
+}
+
+const evaluate = async (at: string): Promise<Outcome[]> => {
+  const result = await engopsAsync(['alerts', '--evaluate', '--at', at, '--json'], demo, env)
+  expect(result.code, result.stderr).toBe(0)
+  return (JSON.parse(result.stdout) as Outcome[]).map(({ key, event, severity, title }) => ({
+    key,
+    event,
+    severity,
+    title,
+  }))
+}
+
+type Block = { type: string; text?: { text: string }; elements?: { text: string }[] }
+const lastMessage = () => http.received.at(-1)?.json as { text: string; blocks: Block[] }
+
+const KEY = 'kpi-status:review_sla_share:team:beta'
+
+describe('alerts on the demo story', () => {
+  test('green: nothing is sent', async () => {
+    expect(await evaluate('2026-10-15T09:00:00Z')).toEqual([])
+    expect(http.received).toHaveLength(0)
+  })
+
+  test('yellow: the alert opens, with the value against its target, the trend and the links', async () => {
+    expect(await evaluate('2026-11-01T09:00:00Z')).toEqual([
+      {
+        key: KEY,
+        event: 'opened',
+        severity: 'warning',
+        title: 'Reviews within 24 h is yellow for team Beta',
+      },
+    ])
+    const message = lastMessage()
+    expect(message.blocks[0]?.text?.text).toBe('Reviews within 24 h is yellow for team Beta')
+    expect(message.blocks[1]?.text?.text).toBe('Warning.')
+    expect(message.blocks[2]?.text?.text).toBe(
+      [
+        '*What engops sees*',
+        // As `engops kpis --team beta --to 2026-11-02` shows them: the last 30 days up to today's end.
+        '🟡 86.4% over the last 30 days (target: &gt;= 90.0%)',
+        'Trend: ↓ 14% worsening (was 100.0%)',
+        'Paired: Code review turnaround (p50) 9.9 h (green)',
+      ].join('\n'),
+    )
+    expect(message.blocks.at(-1)?.elements?.[0]?.text).toBe(
+      '<https://engops.example.com/#/flow?team=beta|Dashboard> · <https://engops.example.com/api/metrics/reviews?team=beta|Drill down>',
+    )
+  })
+
+  test('inside the quiet period: nothing; red: sent at once; a day later: repeated', async () => {
+    expect(await evaluate('2026-11-01T15:00:00Z')).toEqual([])
+    expect(await evaluate('2026-11-15T09:00:00Z')).toEqual([
+      { key: KEY, event: 'changed', severity: 'critical', title: 'Reviews within 24 h is red for team Beta' },
+    ])
+    expect(lastMessage().blocks[1]?.text?.text).toBe('Critical, firing since Sun 2026-11-01 09:00 UTC.')
+    expect(await evaluate('2026-11-15T20:00:00Z')).toEqual([])
+    expect(await evaluate('2026-11-16T09:00:00Z')).toEqual([
+      {
+        key: KEY,
+        event: 'repeated',
+        severity: 'critical',
+        title: 'Still: Reviews within 24 h is red for team Beta',
+      },
+    ])
+    expect(http.received).toHaveLength(3)
+  })
+
+  test('the team reviews fast again: one "resolved" message, and the state says so', async () => {
+    // Twenty pull requests to Beta's payments repository in December, each reviewed within the hour.
+    const day = (d: number, h: number) => new Date(Date.UTC(2026, 11, d, h)).toISOString()
+    const file = ndjson(
+      join(temp.dir, 'fast-reviews.ndjson'),
+      Array.from({ length: 20 }, (_, i) => ({
+        type: 'pull_request',
+        repo: 'payments',
+        number: 9000 + i,
+        author: 'jonas.garcia@acme.example',
+        createdAt: day(10 + i, 9),
+        mergedAt: day(10 + i, 12),
+        commits: [],
+        reviews: [{ author: 'priya.costa@acme.example', at: day(10 + i, 10), state: 'approved' }],
+      })),
+    )
+    const ingested = engops(['ingest', 'events', file], demo)
+    expect(ingested.code, ingested.stderr).toBe(0)
+    expect(await evaluate('2027-01-02T09:00:00Z')).toEqual([
+      {
+        key: KEY,
+        event: 'resolved',
+        severity: 'critical',
+        title: 'Resolved: Reviews within 24 h is red for team Beta',
+      },
+    ])
+    expect(lastMessage().blocks[1]?.text?.text).toBe('Resolved after firing since Sun 2026-11-01 09:00 UTC.')
+    expect(await evaluate('2027-01-03T09:00:00Z')).toEqual([])
+    const listed = engops(['alerts'], demo)
+    expect(listed.stdout.trim()).toBe(
+      '[ok]    Reviews within 24 h is red for team Beta (resolved Sat 2027-01-02 09:00 UTC)',
+    )
+    expect(http.received).toHaveLength(4)
+  })
+
+  test('rules are checked: a rule of its own needs its kind, references resolve', () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      writeFileSync(
+        join(dir, 'engops.yaml'),
+        `org: { name: Acme }
+alerts:
+  to: [nowhere]
+  rules:
+    - { id: mine, scope: { team: ghosts } }
+    - { id: kpi-status, kpis: [no_such_kpi] }
+`,
+      )
+      const result = engops(['validate'], dir)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('alerts.to[0]: unknown destination "nowhere"')
+      expect(result.stderr).toContain('alerts.rules[0].kind: rule "mine" is no default rule')
+      expect(result.stderr).toContain('alerts.rules[0].scope.team: unknown team "ghosts"')
+      expect(result.stderr).toContain('alerts.rules[1].kpis[0]: unknown KPI "no_such_kpi"')
+    } finally {
+      cleanup()
+    }
+  })
+})
