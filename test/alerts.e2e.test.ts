@@ -78,6 +78,28 @@ const evaluate = async (at: string): Promise<Outcome[]> => {
 type Block = { type: string; text?: { text: string }; elements?: { text: string }[] }
 const lastMessage = () => http.received.at(-1)?.json as { text: string; blocks: Block[] }
 
+/** A small org whose one blocking dependency is long past its need-by date; only that rule is on. */
+function writeDependencyOrg(dir: string): void {
+  writeFileSync(
+    join(dir, 'engops.yaml'),
+    `org: { name: Acme }
+teams:
+  - { id: web, name: Web, type: stream-aligned }
+  - { id: platform, name: Platform, type: platform }
+dependencies:
+  - { id: d1, provider: platform, consumer: web, what: "SSO for the shop", type: blocking, status: open, risk: high, opened: 2020-01-01, neededBy: 2020-02-01 }
+destinations:
+  - { id: hook, kind: webhook, urlEnv: HOOK }
+alerts:
+  rules:
+${OFF.filter((id) => id !== 'dependency-overdue')
+  .concat('kpi-status')
+  .map((id) => `    - { id: ${id}, enabled: false }`)
+  .join('\n')}
+`,
+  )
+}
+
 const KEY = 'kpi-status:review_sla_share:team:beta'
 
 describe('alerts on the demo story', () => {
@@ -146,7 +168,8 @@ describe('alerts on the demo story', () => {
         reviews: [{ author: 'priya.costa@acme.example', at: day(10 + i, 10), state: 'approved' }],
       })),
     )
-    const ingested = engops(['ingest', 'events', file], demo)
+    // --no-alerts: here the instants are chosen by --at (data arriving judges them as of now).
+    const ingested = engops(['--no-alerts', 'ingest', 'events', file], demo)
     expect(ingested.code, ingested.stderr).toBe(0)
     expect(await evaluate('2027-01-02T09:00:00Z')).toEqual([
       {
@@ -163,6 +186,63 @@ describe('alerts on the demo story', () => {
       '[ok]    Reviews within 24 h is red for team Beta (resolved Sat 2027-01-02 09:00 UTC)',
     )
     expect(http.received).toHaveLength(4)
+  })
+
+  test('data arriving judges the alerts at once: an ingest opens an overdue dependency', async () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      writeDependencyOrg(dir)
+      const file = ndjson(join(dir, 'deploys.ndjson'), [
+        {
+          type: 'deployment',
+          id: 'd-1',
+          service: 'shop',
+          environment: 'production',
+          result: 'success',
+          startedAt: '2026-01-05T10:00:00Z',
+          finishedAt: '2026-01-05T10:05:00Z',
+          sha: 'abc',
+        },
+      ])
+      const first = await engopsAsync(['ingest', 'events', file, '--json'], dir, {
+        HOOK: `${http.url}/arrival`,
+      })
+      expect(first.code, first.stderr).toBe(0)
+      expect(JSON.parse(first.stdout)).toMatchObject({ events: { deployment: 1 } })
+      expect(first.stderr).toBe(
+        'alert opened (critical): Dependency d1: Web waits on Platform past its need-by date → hook\n',
+      )
+      const arrived = http.received.filter((r) => r.path === '/arrival')
+      expect(arrived).toHaveLength(1)
+      expect(arrived[0]?.json).toMatchObject({
+        kind: 'alert',
+        data: { rule: 'dependency-overdue', event: 'opened', team: 'web' },
+      })
+      // The same alert inside its quiet period: nothing more.
+      const again = await engopsAsync(['ingest', 'events', file], dir, { HOOK: `${http.url}/arrival` })
+      expect(again.stderr).toBe('')
+      expect(http.received.filter((r) => r.path === '/arrival')).toHaveLength(1)
+    } finally {
+      cleanup()
+    }
+  })
+
+  test('two processes judging at once send an alert once', async () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      writeDependencyOrg(dir)
+      const args = ['alerts', '--evaluate', '--at', '2026-06-01T09:00:00Z', '--json']
+      const both = await Promise.all([
+        engopsAsync(args, dir, { HOOK: `${http.url}/twice` }),
+        engopsAsync(args, dir, { HOOK: `${http.url}/twice` }),
+      ])
+      for (const r of both) expect(r.code, r.stderr).toBe(0)
+      const sent = both.flatMap((r) => JSON.parse(r.stdout) as Outcome[])
+      expect(sent.map((o) => o.event)).toEqual(['opened'])
+      expect(http.received.filter((r) => r.path === '/twice')).toHaveLength(1)
+    } finally {
+      cleanup()
+    }
   })
 
   test('rules are checked: a rule of its own needs its kind, references resolve', () => {

@@ -52,6 +52,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version of engops')
     .description('Engineering operating system: DORA and delivery metrics joined with your organization.')
     .option('--config <file>', `org file (default: ./${CONFIG_FILE_NAME})`)
+    .option('--no-alerts', 'do not judge the alert rules after a command that wrote data')
     .option(
       '--db <file|url>',
       'the store: a SQLite file or a postgres:// URL (default: ENGOPS_DB, else .engops/engops.db beside the org file)',
