@@ -240,6 +240,19 @@ describe('engops schedules and run-schedules', () => {
     )
   })
 
+  test('engops doctor names destinations without their secrets and the dead letters', () => {
+    const result = engops(['doctor', '--json'], demo, { SLACK_LEADS_WEBHOOK: 'https://hooks.example.com/x' })
+    const findings = (
+      JSON.parse(result.stdout) as { findings: { check: string; status: string; message: string }[] }
+    ).findings.filter((f) => f.check === 'destinations')
+    expect(findings.map((f) => `${f.status} ${f.message.replace(/\(the last to .*\)$/, '(…)')}`)).toEqual([
+      'warn destination teams-eng (msteams): TEAMS_WEBHOOK not set in this environment',
+      'warn destination email-staff (email): SMTP_URL not set in this environment',
+      'warn destination hook (webhook): ALERT_HOOK, ALERT_HOOK_SECRET not set in this environment',
+      'warn 2 messages of schedules and alerts could not be delivered (…)',
+    ])
+  })
+
   test('engops serve runs the schedules: a slot due at start is sent at once, and counted in /metrics', async () => {
     const config = join(demo, 'engops.yaml')
     writeFileSync(

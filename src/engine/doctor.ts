@@ -72,6 +72,7 @@ export async function doctor(engine: Engine, now: number): Promise<DoctorReport>
   findings.push(...(await identities(engine)))
   findings.push(...(await sources(engine)))
   findings.push(...(await families(engine)))
+  findings.push(...(await rituals(engine)))
   for (const gate of await gates(engine, now))
     if (gate.status === 'fail')
       findings.push({
@@ -186,6 +187,43 @@ async function sources(engine: Engine): Promise<DoctorFinding[]> {
         fix: `engops sync --source ${source.id}`,
       })
   }
+  return findings
+}
+
+/** Schedules and alerts: destinations whose secrets are not in this environment, undelivered messages. */
+async function rituals(engine: Engine): Promise<DoctorFinding[]> {
+  const findings: DoctorFinding[] = []
+  for (const destination of engine.org.destinations) {
+    const names = [
+      'urlEnv' in destination ? destination.urlEnv : undefined,
+      'smtpUrlEnv' in destination ? destination.smtpUrlEnv : undefined,
+      'secretEnv' in destination ? destination.secretEnv : undefined,
+    ].filter((name): name is string => name !== undefined)
+    const missing = names.filter((name) => !process.env[name])
+    if (missing.length > 0)
+      findings.push({
+        check: 'destinations',
+        status: 'warn',
+        message: `destination ${destination.id} (${destination.kind}): ${missing.join(', ')} not set in this environment`,
+        fix: `set ${missing.join(' and ')} where engops serve or run-schedules runs`,
+      })
+  }
+  const letters = await engine.ledger.deadLetters()
+  if (letters.length > 0)
+    findings.push({
+      check: 'destinations',
+      status: 'warn',
+      message: `${count(letters.length, 'message')} of schedules and alerts could not be delivered (the last to ${letters.at(-1)?.destination}: ${letters.at(-1)?.error})`,
+      fix: 'engops dead-letters shows each with its error',
+    })
+  const sends = engine.org.schedules.length > 0 || engine.org.alerts !== undefined
+  if (sends && !engine.org.org.dashboardUrl)
+    findings.push({
+      check: 'destinations',
+      status: 'info',
+      message: 'messages carry no links: org.dashboardUrl is not set',
+      fix: 'set org.dashboardUrl to where people open engops serve',
+    })
   return findings
 }
 
