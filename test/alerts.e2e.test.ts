@@ -7,6 +7,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ALERT_KINDS } from '../src/model/org.js'
 import { engops, engopsAsync, ndjson, tempDir } from './helpers.js'
 import { type HttpReceiver, httpReceiver } from './receivers.js'
 
@@ -15,15 +16,8 @@ let demo: string
 let http: HttpReceiver
 let env: NodeJS.ProcessEnv
 
-const OFF = [
-  'slo-burn',
-  'error-budget',
-  'okr-status',
-  'okr-escalation',
-  'dependency-overdue',
-  'postmortem-overdue',
-  'gate-failing',
-]
+/** Every default rule but kpi-status. */
+const OFF = ALERT_KINDS.filter((kind) => kind !== 'kpi-status')
 
 beforeAll(async () => {
   temp = tempDir('engops-alerts-')
@@ -92,8 +86,7 @@ destinations:
   - { id: hook, kind: webhook, urlEnv: HOOK }
 alerts:
   rules:
-${OFF.filter((id) => id !== 'dependency-overdue')
-  .concat('kpi-status')
+${ALERT_KINDS.filter((id) => id !== 'dependency-overdue')
   .map((id) => `    - { id: ${id}, enabled: false }`)
   .join('\n')}
 `,
