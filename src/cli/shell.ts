@@ -6,7 +6,7 @@ import type { Command } from 'commander'
 import { Engine } from '../engine/engine.js'
 import { alertRules } from '../operating/alerts.js'
 import { alertLine, evaluateAlerts } from '../rituals/alerts.js'
-import { Deliverer } from '../rituals/delivery.js'
+import { Deliverer, QUICK_RETRY } from '../rituals/delivery.js'
 
 export interface GlobalOptions {
   config?: string
@@ -44,7 +44,7 @@ export async function withEngine<T>(command: Command, work: (engine: Engine) => 
 async function alertsOnArrival(engine: Engine): Promise<void> {
   if (alertRules(engine.org).length === 0) return
   try {
-    for (const outcome of await evaluateAlerts(engine, new Deliverer(engine), Date.now()))
+    for (const outcome of await evaluateAlerts(engine, new Deliverer(engine, undefined, QUICK_RETRY), Date.now()))
       process.stderr.write(`${alertLine(outcome)}\n`)
   } catch (error) {
     process.stderr.write(`alerts: ${(error as Error).message}\n`)

@@ -23,6 +23,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 2_000, timeoutMs: 15_000 }
 
+/** For alerts judged at the end of a data command (an ingest): the user waits, so it gives up sooner. */
+export const QUICK_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, timeoutMs: 10_000 }
+
 export type DeliveryOutcome = 'sent' | 'retried' | 'dead_letter'
 
 /** A try that failed: `transient` failures are tried again. */
