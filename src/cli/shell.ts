@@ -44,7 +44,11 @@ export async function withEngine<T>(command: Command, work: (engine: Engine) => 
 async function alertsOnArrival(engine: Engine): Promise<void> {
   if (alertRules(engine.org).length === 0) return
   try {
-    for (const outcome of await evaluateAlerts(engine, new Deliverer(engine, undefined, QUICK_RETRY), Date.now()))
+    for (const outcome of await evaluateAlerts(
+      engine,
+      new Deliverer(engine, undefined, QUICK_RETRY),
+      Date.now(),
+    ))
       process.stderr.write(`${alertLine(outcome)}\n`)
   } catch (error) {
     process.stderr.write(`alerts: ${(error as Error).message}\n`)

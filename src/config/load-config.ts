@@ -169,8 +169,10 @@ function checkAlerts(
     rule.to?.forEach((d, j) => {
       unknown(known.destinations, 'destination', d, [...path, 'to', j])
     })
-    unknown(known.teams, 'team', rule.scope?.team, [...path, 'scope', 'team'])
-    unknown(known.services, 'service', rule.scope?.service, [...path, 'scope', 'service'])
+    if (rule.scope !== undefined && rule.scope !== 'org') {
+      unknown(known.teams, 'team', rule.scope.team, [...path, 'scope', 'team'])
+      unknown(known.services, 'service', rule.scope.service, [...path, 'scope', 'service'])
+    }
     rule.kpis?.forEach((kpi, j) => {
       if (!KPI_BY_ID.has(kpi))
         problems.push({ path: [...path, 'kpis', j], message: `unknown KPI "${kpi}" (see "engops kpis")` })

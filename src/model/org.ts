@@ -438,8 +438,13 @@ export const alertRuleSchema = z.strictObject({
   id,
   kind: z.enum(ALERT_KINDS).optional(),
   enabled: z.boolean().optional(),
-  /** Only this team's or service's alerts (default: the org's and every team's). */
-  scope: z.strictObject({ team: id.optional(), service: id.optional() }).optional(),
+  /**
+   * `org`: the whole organization (a KPI judged org-wide); `{ team }` or `{ service }`: only that
+   * team's or service's alerts. Default: every team's KPIs, and everything else.
+   */
+  scope: z
+    .union([z.literal('org'), z.strictObject({ team: id.optional(), service: id.optional() })])
+    .optional(),
   /** kpi-status: the KPI ids watched. */
   kpis: z.array(z.string().min(1)).optional(),
   /** Destination ids (default: the alerts' `to`). */

@@ -62,5 +62,7 @@ test('scopes: a team rule sees its team only, a service rule its service only', 
   const [team] = alertRules(org({ alerts: { rules: [{ id: 'kpi-status', scope: { team: 'beta' } }] } }))
   expect(team && inScope(team, { team: 'beta' })).toBe(true)
   expect(team && inScope(team, { team: 'alpha' })).toBe(false)
+  const [org_] = alertRules(org({ alerts: { rules: [{ id: 'kpi-status', scope: 'org' }] } }))
+  expect(org_ && inScope(org_, { team: 'alpha' })).toBe(true)
   expect(quietMs('2d')).toBe(2 * 86_400_000)
 })

@@ -11,7 +11,8 @@ export type AlertSeverity = 'warning' | 'critical'
 export interface AlertRule {
   id: string
   kind: AlertKind
-  scope: { team?: string; service?: string } | null
+  /** null: every team's KPIs and everything else; 'org': org-wide KPIs and everything else. */
+  scope: 'org' | { team?: string; service?: string } | null
   /** kpi-status: the KPIs watched. */
   kpis: readonly string[]
   to: readonly string[]
@@ -125,7 +126,7 @@ export function alertRules(org: OrgFile): AlertRule[] {
 
 /** Whether a condition falls in a rule's scope (a team's, or a service's). */
 export function inScope(rule: AlertRule, condition: Pick<AlertCondition, 'team' | 'service'>): boolean {
-  if (!rule.scope) return true
+  if (!rule.scope || rule.scope === 'org') return true
   if (rule.scope.service !== undefined) return condition.service === rule.scope.service
   if (rule.scope.team !== undefined) return condition.team === rule.scope.team
   return true

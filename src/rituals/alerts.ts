@@ -33,11 +33,29 @@ const FAMILY_PAGE: Record<string, string> = {
 
 const teamName = (engine: Engine, id: string) => engine.org.teams.find((t) => t.id === id)?.name ?? id
 
-/** The scopes a kpi-status rule judges: its own, or every team (team-level views by default). */
+/** The scopes a kpi-status rule judges: its own, the org's, or every team's (team-level views by default). */
 function kpiScopes(engine: Engine, rule: AlertRule): { team?: string; service?: string }[] {
+  if (rule.scope === 'org') return [{}]
   if (rule.scope?.service) return [{ service: rule.scope.service }]
   if (rule.scope?.team) return [{ team: rule.scope.team }]
   return engine.org.teams.map((team) => ({ team: team.id }))
+}
+
+/** How a KPI alert names its scope: in its key, its title and the dashboard's query. */
+function scopeNames(engine: Engine, scope: { team?: string; service?: string }) {
+  if (scope.team)
+    return {
+      key: `team:${scope.team}`,
+      title: `team ${teamName(engine, scope.team)}`,
+      query: { team: scope.team },
+    }
+  if (scope.service)
+    return {
+      key: `service:${scope.service}`,
+      title: `service ${scope.service}`,
+      query: { service: scope.service },
+    }
+  return { key: 'org', title: engine.org.org.name, query: {} as Record<string, string> }
 }
 
 function kpiCondition(
@@ -47,7 +65,8 @@ function kpiCondition(
   scope: { team?: string; service?: string },
   paired?: KpiResult,
 ): AlertCondition {
-  const subject = scope.team ? `team ${teamName(engine, scope.team)}` : `service ${scope.service}`
+  const names = scopeNames(engine, scope)
+  const drillQuery = new URLSearchParams(names.query).toString()
   const lines = [
     `${formatValue(kpi.value, kpi.unit)} over the last 30 days (target: ${formatTarget(kpi.target, kpi.unit, kpi.direction)})`,
   ]
@@ -55,16 +74,13 @@ function kpiCondition(
   if (paired)
     lines.push(`Paired: ${paired.name} ${formatValue(paired.value, paired.unit)} (${paired.status})`)
   return {
-    key: `${rule.id}:${kpi.id}:${scope.team ? `team:${scope.team}` : `service:${scope.service}`}`,
+    key: `${rule.id}:${kpi.id}:${names.key}`,
     rule: rule.id,
     severity: kpi.status === 'red' ? 'critical' : 'warning',
-    title: `${kpi.name} is ${kpi.status} for ${subject}`,
+    title: `${kpi.name} is ${kpi.status} for ${names.title}`,
     lines,
-    page: {
-      path: FAMILY_PAGE[kpi.family] ?? '/',
-      params: scope.team ? { team: scope.team } : { service: scope.service ?? '' },
-    },
-    drill: `/api/metrics/${kpi.family}?${scope.team ? `team=${scope.team}` : `service=${scope.service}`}`,
+    page: { path: FAMILY_PAGE[kpi.family] ?? '/', params: names.query },
+    drill: `/api/metrics/${kpi.family}${drillQuery ? `?${drillQuery}` : ''}`,
     ...scope,
   }
 }
