@@ -99,8 +99,11 @@ export function slackPayload(message: Message): { text: string; blocks: unknown[
 
 export const TEAMS_LIMIT_BYTES = 28_000
 
-/** Adaptive Card text is Markdown: its marks in names are escaped with a backslash. */
-export const teamsEscape = (text: string) => text.replace(/[\\`*_[\]()#~<>|]/g, (ch) => `\\${ch}`)
+/**
+ * Adaptive Card text is a small Markdown (emphasis, lists, links): its marks in names are escaped
+ * with a backslash; with the brackets escaped no link can form, so parentheses stay as they are.
+ */
+export const teamsEscape = (text: string) => text.replace(/[\\`*_[\]]/g, (ch) => `\\${ch}`)
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value))
 
