@@ -109,6 +109,13 @@ test('reopening a file store keeps its data and re-runs no migration', async () 
   await second.close()
 })
 
+test('several opening a new file store at once all get it migrated', async () => {
+  const file = join(dir, 'race.db')
+  const stores = await Promise.all([1, 2, 3, 4].map(() => Store.open(file)))
+  for (const store of stores) expect(await store.dataVersion()).toBe(0)
+  await Promise.all(stores.map((store) => store.close()))
+})
+
 test('a store made before the git connector keeps its repositories incremental (0006)', async () => {
   const file = join(dir, 'tips.db')
   const store = await Store.open(file)

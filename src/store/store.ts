@@ -48,11 +48,20 @@ export class Store extends StoreReader {
   }
 
   private async migrate(): Promise<void> {
-    const { error } = await new Migrator({
+    const migrator = new Migrator({
       db: this.kysely,
       provider: migrationProvider,
       ...(this.schema ? { migrationTableSchema: this.schema } : {}),
-    }).migrateToLatest()
+    })
+    let { error } = await migrator.migrateToLatest()
+    // Two processes opening a new SQLite store at once both see it unmigrated (Kysely takes no
+    // lock on SQLite; on PostgreSQL it holds an advisory lock): the second one's migration fails
+    // on what the first created, or on its lock. Once the first has committed there is nothing
+    // left to run, so the second reads again, a few times, while the first finishes.
+    for (let retry = 1; error && this.engine === 'sqlite' && retry <= 10; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * retry))
+      ;({ error } = await migrator.migrateToLatest())
+    }
     if (error) throw new EngopsError('STORE', `store migration failed: ${(error as Error).message}`)
   }
 
