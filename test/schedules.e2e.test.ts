@@ -253,6 +253,22 @@ describe('engops schedules and run-schedules', () => {
     ])
   })
 
+  test('dead letters are sent again with --retry, and removed once delivered', async () => {
+    const before = http.received.filter((r) => r.path === '/slack').length
+    const retried = await engopsAsync(['dead-letters', '--retry'], demo, env)
+    expect(retried.code, retried.stderr).toBe(0)
+    expect(retried.stdout).toMatch(
+      /^[0-9a-f-]{36} {2}slack-leads: delivered\n[0-9a-f-]{36} {2}slack-leads: delivered\n$/,
+    )
+    const resent = http.received.filter((r) => r.path === '/slack').slice(before)
+    expect(resent.map((r) => (r.json.blocks as { text?: { text: string } }[])[0]?.text?.text)).toEqual([
+      'Weekly engineering status — week ending 2026-05-04 · Acme',
+      'Weekly engineering status — week ending 2026-05-11 · Acme',
+    ])
+    expect(engops(['dead-letters'], demo).stdout).toBe('no dead letters\n')
+    expect(engops(['dead-letters', '--retry', 'nope'], demo).code).toBe(2)
+  })
+
   test('engops serve runs the schedules: a slot due at start is sent at once, and counted in /metrics', async () => {
     const config = join(demo, 'engops.yaml')
     writeFileSync(

@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine.js'
 import { EngopsError } from '../model/errors.js'
 import { alertLine, evaluateAlerts } from '../rituals/alerts.js'
 import { localTime } from '../rituals/cron.js'
-import { Deliverer } from '../rituals/delivery.js'
+import { Deliverer, retryDeadLetters } from '../rituals/delivery.js'
 import { RitualRunner } from '../rituals/runner.js'
 import { listSchedules, outcomeLine, runDueSchedules } from '../rituals/schedules.js'
 import { type GlobalOptions, json, out, withEngine } from './shell.js'
@@ -130,9 +130,25 @@ export function registerRitualCommands(program: Command): void {
   program
     .command('dead-letters')
     .description('messages of schedules and alerts that could not be delivered after the last try')
+    .option('--retry [id]', 'send them (or the one with this id) again; those delivered are removed')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .action(async (options: { retry?: string | true; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
+        if (options.retry !== undefined) {
+          const results = await retryDeadLetters(
+            engine,
+            new Deliverer(engine),
+            options.retry === true ? undefined : options.retry,
+          )
+          if (options.json) return json(results)
+          if (results.length === 0) out('no dead letters')
+          for (const r of results)
+            out(
+              `${r.letter}  ${r.destination}: ${r.ok ? 'delivered' : `failed again after ${r.attempts} tries: ${r.error}`}`,
+            )
+          if (results.some((r) => !r.ok)) process.exitCode = 1
+          return
+        }
         const letters = await engine.ledger.deadLetters()
         if (options.json) return json(letters.map((l) => ({ ...l, payload: JSON.parse(l.payload) })))
         if (letters.length === 0) return out('no dead letters')

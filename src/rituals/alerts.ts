@@ -85,10 +85,49 @@ function kpiCondition(
   }
 }
 
-async function kpiConditions(engine: Engine, rule: AlertRule, now: number): Promise<AlertCondition[]> {
+/**
+ * What one evaluation reads, each once however many rules ask for it: the KPIs of a scope, the
+ * scoreboard (SLOs), the OKR tree and the gates.
+ */
+class Readings {
+  private readonly memo = new Map<string, Promise<unknown>>()
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly now: number,
+  ) {}
+
+  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const known = this.memo.get(key) as Promise<T> | undefined
+    if (known) return known
+    const reading = read()
+    this.memo.set(key, reading)
+    return reading
+  }
+
+  kpis(scope: { team?: string; service?: string }) {
+    return this.once(`kpis:${scope.team ?? ''}:${scope.service ?? ''}`, () =>
+      this.engine.kpis({ ...scope, now: this.now }),
+    )
+  }
+
+  scoreboard() {
+    return this.once('scoreboard', () => this.engine.scoreboard({ now: this.now }))
+  }
+
+  okrs() {
+    return this.once('okrs', () => okrTree(this.engine, this.now))
+  }
+
+  gates() {
+    return this.once('gates', () => gates(this.engine, this.now))
+  }
+}
+
+async function kpiConditions(engine: Engine, rule: AlertRule, read: Readings): Promise<AlertCondition[]> {
   const out: AlertCondition[] = []
   for (const scope of kpiScopes(engine, rule)) {
-    const answer = await engine.kpis({ ...scope, now })
+    const answer = await read.kpis(scope)
     const byId = new Map(answer.kpis.map((kpi) => [kpi.id, kpi]))
     for (const kpi of answer.kpis)
       if (rule.kpis.includes(kpi.id) && (kpi.status === 'red' || kpi.status === 'yellow'))
@@ -97,8 +136,8 @@ async function kpiConditions(engine: Engine, rule: AlertRule, now: number): Prom
   return out
 }
 
-async function sloConditions(engine: Engine, rule: AlertRule, now: number): Promise<AlertCondition[]> {
-  const answer = await engine.scoreboard({ now })
+async function sloConditions(engine: Engine, rule: AlertRule, read: Readings): Promise<AlertCondition[]> {
+  const answer = await read.scoreboard()
   const freeze = engine.org.policies.gates['error-budget'] !== false
   return answer.current.slos.entries.flatMap((entry): AlertCondition[] => {
     const { status } = entry
@@ -146,7 +185,7 @@ async function sloConditions(engine: Engine, rule: AlertRule, now: number): Prom
   })
 }
 
-async function okrConditions(engine: Engine, rule: AlertRule, now: number): Promise<AlertCondition[]> {
+async function okrConditions(engine: Engine, rule: AlertRule, read: Readings): Promise<AlertCondition[]> {
   const teams = new Set(engine.org.teams.map((t) => t.id))
   const out: AlertCondition[] = []
   const visit = (okr: ObjectiveStatus) => {
@@ -181,7 +220,7 @@ async function okrConditions(engine: Engine, rule: AlertRule, now: number): Prom
     }
     okr.children.forEach(visit)
   }
-  ;(await okrTree(engine, now)).forEach(visit)
+  ;(await read.okrs()).forEach(visit)
   return out
 }
 
@@ -204,8 +243,8 @@ function dependencyConditions(engine: Engine, rule: AlertRule, now: number): Ale
     }))
 }
 
-async function gateConditions(engine: Engine, rule: AlertRule, now: number): Promise<AlertCondition[]> {
-  const results = await gates(engine, now)
+async function gateConditions(rule: AlertRule, read: Readings): Promise<AlertCondition[]> {
+  const results = await read.gates()
   if (rule.kind === 'postmortem-overdue')
     return (results.find((g) => g.id === 'postmortems-overdue')?.findings ?? []).map((finding) => ({
       key: `${rule.id}:${finding.subject}`,
@@ -233,21 +272,26 @@ async function gateConditions(engine: Engine, rule: AlertRule, now: number): Pro
     }))
 }
 
-async function conditionsOf(engine: Engine, rule: AlertRule, now: number): Promise<AlertCondition[]> {
+async function conditionsOf(
+  engine: Engine,
+  rule: AlertRule,
+  now: number,
+  read: Readings,
+): Promise<AlertCondition[]> {
   switch (rule.kind) {
     case 'kpi-status':
-      return kpiConditions(engine, rule, now)
+      return kpiConditions(engine, rule, read)
     case 'slo-burn':
     case 'error-budget':
-      return sloConditions(engine, rule, now)
+      return sloConditions(engine, rule, read)
     case 'okr-status':
     case 'okr-escalation':
-      return okrConditions(engine, rule, now)
+      return okrConditions(engine, rule, read)
     case 'dependency-overdue':
       return dependencyConditions(engine, rule, now)
     case 'postmortem-overdue':
     case 'gate-failing':
-      return gateConditions(engine, rule, now)
+      return gateConditions(rule, read)
   }
 }
 
@@ -314,11 +358,12 @@ export async function evaluateAlerts(
   now: number,
 ): Promise<AlertOutcome[]> {
   const rules = alertRules(engine.org)
+  const read = new Readings(engine, now)
   const outcomes: AlertOutcome[] = []
   const current = new Set<string>()
   const states = new Map((await engine.ledger.alertStates()).map((s) => [s.key, s]))
   for (const rule of rules) {
-    for (const condition of (await conditionsOf(engine, rule, now)).filter((c) => inScope(rule, c))) {
+    for (const condition of (await conditionsOf(engine, rule, now, read)).filter((c) => inScope(rule, c))) {
       current.add(condition.key)
       const event = await engine.ledger.claimFiring({
         key: condition.key,

@@ -7,6 +7,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import nodemailer from 'nodemailer'
 import type { Engine } from '../engine/engine.js'
+import { EngopsError } from '../model/errors.js'
 import type { Destination } from '../model/org.js'
 import { signalSymbol } from '../report/render-text.js'
 import { messageHtml, slackPayload, teamsPayload, webhookPayload } from './formats.js'
@@ -239,4 +240,37 @@ export class Deliverer {
     })
     return { destination: destination.id, ok: false, attempts, error, deadLetter }
   }
+}
+
+/**
+ * Sends dead letters again (all, or the one with `id`) to their destinations as they were: a
+ * letter delivered now is removed; one that fails again is replaced by a new letter with the new
+ * error.
+ */
+export async function retryDeadLetters(
+  engine: Engine,
+  deliverer: Deliverer,
+  id?: string,
+): Promise<(DeliveryResult & { letter: string })[]> {
+  const letters = (await engine.ledger.deadLetters()).filter((letter) => id === undefined || letter.id === id)
+  if (id !== undefined && letters.length === 0)
+    throw new EngopsError('NOT_FOUND', `no dead letter "${id}" (engops dead-letters lists them)`)
+  const results: (DeliveryResult & { letter: string })[] = []
+  for (const letter of letters) {
+    const destination = engine.org.destinations.find((d) => d.id === letter.destination)
+    if (!destination) {
+      results.push({
+        letter: letter.id,
+        destination: letter.destination,
+        ok: false,
+        attempts: 0,
+        error: `destination ${letter.destination} is no longer in engops.yaml`,
+      })
+      continue
+    }
+    const result = await deliverer.deliver(destination, JSON.parse(letter.payload) as Message)
+    await engine.ledger.removeDeadLetter(letter.id)
+    results.push({ letter: letter.id, ...result })
+  }
+  return results
 }

@@ -189,6 +189,10 @@ export class RitualLedger {
     return id
   }
 
+  async removeDeadLetter(id: string): Promise<void> {
+    await this.db.deleteFrom('dead_letters').where('id', '=', id).execute()
+  }
+
   async deadLetters(): Promise<DeadLetter[]> {
     const rows = await this.db.selectFrom('dead_letters').selectAll().orderBy('at').orderBy('id').execute()
     return rows.map((row) => ({ ...row, attempts: Number(row.attempts), at: Number(row.at) }))
